@@ -56,7 +56,8 @@ install: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks \
-	  --ip=$(HOST) --port=$(PORT) $(if $(NO_BROWSER),--no-browser) $(LAB_ARGS)
+	  --ip=$(HOST) --port=$(PORT) $(if $(NO_BROWSER),--no-browser) \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test: $(STAMP)
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)

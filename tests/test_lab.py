@@ -38,9 +38,10 @@ def test_make_lab_serves_the_notebooks(tmp_path):
     log = (tmp_path / "lab.log").open("w")
     proc = subprocess.Popen(
         ["make", "--no-print-directory", "lab", f"VENV={sys.prefix}", f"PORT={port}", "NO_BROWSER=1",
-         f"LAB_ARGS=--IdentityProvider.token={TOKEN} --ServerApp.runtime_dir={tmp_path}"],
+         f"LAB_ARGS=--IdentityProvider.token={TOKEN}"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        env={**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config")},
+        env={**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+             "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")},
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -60,10 +61,19 @@ def test_make_lab_serves_the_notebooks(tmp_path):
         listed = {item["name"] for item in json.loads(body)["content"]}
         assert {p.name for p in NOTEBOOKS} <= listed
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        _stop(proc)
         log.close()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop make and the server it started (the whole process group)."""
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
