@@ -58,7 +58,10 @@ def execute(paths: list[Path]) -> None:
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
         client = NotebookClient(
-            nb, timeout=600, kernel_name="python3", record_timing=False,
+            nb,
+            timeout=600,
+            kernel_name="python3",
+            record_timing=False,
             resources={"metadata": {"path": str(path.parent)}},
         )
         client.execute()

@@ -15,7 +15,18 @@ import sys
 
 import nbformat
 import pytest
-from nbutil import ALL, IGNORE_OUTPUT_TAGS, ROOT, code_cells, ids, load, output_texts, rel, sanitize, tags
+from nbutil import (
+    ALL,
+    IGNORE_OUTPUT_TAGS,
+    ROOT,
+    code_cells,
+    ids,
+    load,
+    output_texts,
+    rel,
+    sanitize,
+    tags,
+)
 
 DIGIT = re.compile(r"\d")
 ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,16}\b")  # object addresses: sanitized on purpose
@@ -36,16 +47,35 @@ def test_changed_digit_fails_nbval(tmp_path):
     target.outputs[0]["data"]["text/plain"] = plain.replace("8.", "9.")
     nbformat.write(nb, tmp_path / "mutated.ipynb")
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval", "-p", "no:cacheprovider", "-p", "no:xdist",
-         "-o", "addopts=", f"--rootdir={tmp_path}", f"--nbval-sanitize-with={ROOT / 'tests' / 'sanitize.cfg'}",
-         "-q", str(tmp_path)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            "-o",
+            "addopts=",
+            f"--rootdir={tmp_path}",
+            f"--nbval-sanitize-with={ROOT / 'tests' / 'sanitize.cfg'}",
+            "-q",
+            str(tmp_path),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
     summary = out.strip().splitlines()[-1]
     assert re.search(r"\b1 failed\b", summary), summary
-    assert "mutated.ipynb::Cell" in out and "untouched.ipynb" not in out.split("short test summary")[-1]
+    assert (
+        "mutated.ipynb::Cell" in out
+        and "untouched.ipynb" not in out.split("short test summary")[-1]
+    )
     assert "tensor([ 0.,  4.,  9., 12.])" in out
 
 

@@ -37,11 +37,24 @@ def test_make_lab_serves_the_notebooks(tmp_path):
     port = _free_port()
     log = (tmp_path / "lab.log").open("w")
     proc = subprocess.Popen(
-        ["make", "--no-print-directory", "lab", f"VENV={sys.prefix}", f"PORT={port}", "NO_BROWSER=1",
-         f"LAB_ARGS=--IdentityProvider.token={TOKEN}"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        env={**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-             "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")},
+        [
+            "make",
+            "--no-print-directory",
+            "lab",
+            f"VENV={sys.prefix}",
+            f"PORT={port}",
+            "NO_BROWSER=1",
+            f"LAB_ARGS=--IdentityProvider.token={TOKEN}",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={
+            **os.environ,
+            "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        },
     )
     base = f"http://127.0.0.1:{port}"
     try:

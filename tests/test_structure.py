@@ -16,7 +16,7 @@ from maint import colab_url
 from nbutil import ALL, NOTEBOOKS, ROOT, code_cells, ids, load, output_texts, rel, source, tags
 
 PATH_LEAK = re.compile(r"(/root/|/home/\w|/tmp/|/work/|/Users/\w|[A-Z]:\\\\Users|site-packages)")
-INSTALL_GUARD = '%pip install -q --no-deps d2l==1.0.3'
+INSTALL_GUARD = "%pip install -q --no-deps d2l==1.0.3"
 EXPECTED_LESSONS = [
     "2.5.0-computation-graphs-and-backprop",
     "2.5.1-a-simple-example",
@@ -58,7 +58,9 @@ def test_no_untagged_errors(path):
         if "raises-exception" not in tags(cell):
             assert not errors, f"{rel(path)} cell [{i}] recorded {errors[0]['ename']}"
         stderr = [o for o in cell["outputs"] if o.get("name") == "stderr"]
-        assert not stderr, f"{rel(path)} cell [{i}] wrote to stderr (a warning?): {stderr[0]['text']!r}"
+        assert not stderr, (
+            f"{rel(path)} cell [{i}] wrote to stderr (a warning?): {stderr[0]['text']!r}"
+        )
 
 
 @nb_param
@@ -85,17 +87,20 @@ def test_title_cell_with_badge_and_english_summary(path):
     assert "你将学到" in text or "题目" in text
 
 
-@nb_param
-def test_d2l_notebooks_carry_the_colab_install_guard(path):
-    cells = code_cells(load(path))
-    uses_d2l = any(re.search(r"^\s*(from d2l|import d2l)", source(c), re.M) for c in cells)
-    if not uses_d2l:
-        pytest.skip("does not import d2l")
-    setup = source(cells[0])
-    assert 'if "google.colab" in sys.modules:' in setup and INSTALL_GUARD in setup, (
-        f"{rel(path)}: the first code cell must install d2l on Colab before importing it"
-    )
-    assert setup.index(INSTALL_GUARD) < setup.index("d2l import")
+def test_d2l_notebooks_carry_the_colab_install_guard():
+    """Colab lacks d2l: every notebook that imports it installs it first, and only there."""
+    users = []
+    for path in ALL:
+        cells = code_cells(load(path))
+        if not any(re.search(r"^\s*(from d2l|import d2l)", source(c), re.M) for c in cells):
+            continue
+        users.append(rel(path))
+        setup = source(cells[0])
+        assert 'if "google.colab" in sys.modules:' in setup and INSTALL_GUARD in setup, (
+            f"{rel(path)}: the first code cell must install d2l on Colab before importing it"
+        )
+        assert setup.index(INSTALL_GUARD) < setup.index("d2l import"), rel(path)
+    assert users, "no notebook imports d2l: the guard check would test nothing"
 
 
 @nb_param
@@ -132,13 +137,32 @@ def test_make_stops_with_one_line_on_a_too_old_or_missing_python(tmp_path):
     import subprocess
 
     old = tmp_path / "python3"
-    old.write_text("#!/bin/sh\necho 'import sys' >/dev/null\n"
-                   "case \"$*\" in *version_info*) echo 3.9.18;; esac\n")
+    old.write_text(
+        "#!/bin/sh\necho 'import sys' >/dev/null\n"
+        'case "$*" in *version_info*) echo 3.9.18;; esac\n'
+    )
     old.chmod(0o755)
-    for python, expected in [(str(old), "is 3.9.18"), (str(tmp_path / "missing" / "python3"), "not found")]:
-        proc = subprocess.run(["make", "--no-print-directory", "test", f"PYTHON={python}",
-                               f"VENV={tmp_path / 'venv'}"], cwd=ROOT, capture_output=True, text=True)
+    for python, expected in [
+        (str(old), "is 3.9.18"),
+        (str(tmp_path / "missing" / "python3"), "not found"),
+    ]:
+        proc = subprocess.run(
+            [
+                "make",
+                "--no-print-directory",
+                "test",
+                f"PYTHON={python}",
+                f"VENV={tmp_path / 'venv'}",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         lines = (proc.stdout + proc.stderr).strip().splitlines()
         assert proc.returncode != 0
-        assert len(lines) == 1 and "Python 3.10 or newer is needed" in lines[0] and expected in lines[0], lines
+        assert (
+            len(lines) == 1
+            and "Python 3.10 or newer is needed" in lines[0]
+            and expected in lines[0]
+        ), lines
         assert not (tmp_path / "venv").exists()
