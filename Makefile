@@ -65,8 +65,20 @@ test: $(STAMP)
 test-browser: $(STAMP)
 	$(TEST_ENV) $(PY) -m pytest -n 0 -m browser tests/test_browser.py $(PYTEST_ARGS)
 
-test-colab: $(STAMP)
-	$(TEST_ENV) $(PY) -m pytest -n 0 -m colab tests/test_colab_sim.py $(PYTEST_ARGS)
+# The Colab simulation: a separate Python 3.12+ venv with only what Colab preinstalls (no d2l).
+COLAB_VENV ?= .venv-colab
+COLAB_STAMP := $(COLAB_VENV)/.installed
+COLAB_PACKAGES := torch torchvision "numpy>=2" matplotlib pandas scipy requests pillow ipykernel
+
+$(COLAB_STAMP): | $(STAMP)
+	@py="$(COLAB_PYTHON)"; [ -n "$$py" ] || py=$$($(PY) tests/maint.py colab-python) || exit 1; \
+	  echo "Colab simulation venv with $$py"; $$py -m venv --clear $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install --upgrade pip
+	$(COLAB_VENV)/bin/python -m pip install $(COLAB_PACKAGES)
+	@touch $@
+
+test-colab: $(STAMP) $(COLAB_STAMP)
+	COLAB_VENV=$(COLAB_VENV) $(TEST_ENV) $(PY) -m pytest -n 0 -m colab tests/test_colab_sim.py $(PYTEST_ARGS)
 
 test-all: test test-browser test-colab
 
@@ -86,4 +98,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(COLAB_VENV) .pytest_cache test-artifacts

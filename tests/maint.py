@@ -3,6 +3,7 @@
     python tests/maint.py execute [NOTEBOOK ...]   re-run notebooks top to bottom, in place
     python tests/maint.py badges                   re-stamp Open-in-Colab links from pyproject.toml
     python tests/maint.py bench                    suite time vs. its floor (kernel start + imports)
+    python tests/maint.py colab-python             path of a Python >= 3.12 for the Colab simulation
 
 Recorded outputs must come from a fresh kernel run top to bottom (execution counts 1..n);
 `execute` is that run, with the same thread settings as `make test`, and it keeps notebook
@@ -101,7 +102,57 @@ def stamp_badges() -> int:
     return changed
 
 
+def find_colab_python() -> str | None:
+    """A Python like Colab's: 3.12 if there is one, else the newest 3.13+ that runs here.
+
+    Looks on PATH (python3.12, python3.13, ...), then in pyenv's and uv's install folders.
+    """
+    import glob
+    import os
+    import shutil
+    import subprocess
+
+    candidates = [shutil.which(f"python3.{minor}") for minor in range(12, 20)]
+    home = Path.home()
+    for pattern in (
+        f"{os.environ.get('PYENV_ROOT', home / '.pyenv')}/versions/3.1[2-9]*/bin/python3",
+        f"{home}/.local/share/uv/python/cpython-3.1[2-9]*/bin/python3",
+        "/usr/bin/python3.1[2-9]",
+        "/usr/local/bin/python3.1[2-9]",
+    ):
+        candidates += sorted(glob.glob(pattern))
+    found: dict[tuple[int, int], str] = {}
+    for exe in filter(None, candidates):
+        try:
+            out = subprocess.run(
+                [exe, "-c", "import sys, venv; print(*sys.version_info[:2])"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if out.returncode == 0:
+            major, minor = map(int, out.stdout.split())
+            if (major, minor) >= (3, 12):
+                found.setdefault((major, minor), exe)
+    if not found:
+        return None
+    return found.get((3, 12)) or found[max(found)]
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["colab-python"]:
+        exe = find_colab_python()
+        if exe is None:
+            print(
+                "error: the Colab simulation needs Python 3.12 or newer; none found "
+                "(install one, or run: make test-colab COLAB_PYTHON=/path/to/python3.12)",
+                file=sys.stderr,
+            )
+            return 1
+        print(exe)
+        return 0
     if not argv or argv[0] not in {"execute", "badges", "bench"}:
         print(__doc__)
         return 2
