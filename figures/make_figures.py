@@ -6,21 +6,23 @@ A figure is drawn by a notebook code cell tagged `figure` whose first line is
 `# figure: NAME`; the cell leaves the matplotlib figure in `fig` and the data it shows in
 `figure_data`.  This script runs each such notebook's code cells in order (as plain Python,
 IPython magics translated, the Colab-only branch skipped) and writes NAME.svg, NAME.png and
-NAME.json (the data, which tests/test_figures.py compares against a fresh run).  So every
-figure here is produced by the same code students run, and one command refreshes them all.
+NAME.json (the data shown, and a digest of the drawing cell's code).  tests/test_figures.py
+recomputes the data and compares both, so a figure whose data or drawing code changed since
+it was made fails the tests.  Every figure here is produced by the same code students run,
+and one command refreshes them all.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import os
 import re
 import sys
+import types
 from pathlib import Path
-
-import matplotlib
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ROOT / "figures"
@@ -53,8 +55,33 @@ def figure_notebooks() -> dict[Path, list[str]]:
     return found
 
 
-def draw(path: Path) -> dict[str, tuple[object, object]]:
-    """Run a notebook's code up to its last figure cell; {name: (fig, figure_data)}."""
+def source_digest(path: Path, name: str) -> str:
+    """sha256 of the code of the cell that draws figure `name`: a changed cell means a stale figure."""
+    for cell in _cells(path):
+        m = NAME.search(_source(cell)) if cell["cell_type"] == "code" else None
+        if m and m.group(1) == name:
+            return hashlib.sha256(_source(cell).encode()).hexdigest()
+    raise KeyError(name)
+
+
+def _stub_d2l() -> dict[str, types.ModuleType]:
+    """A stand-in for d2l whose plot draws nothing: for recomputing figure data quickly."""
+    import matplotlib.pyplot as plt
+
+    package, module = types.ModuleType("d2l"), types.ModuleType("d2l.torch")
+    module.plt = plt
+    module.plot = lambda *args, **kwargs: plt.figure()
+    package.torch = module
+    return {"d2l": package, "d2l.torch": module}
+
+
+def draw(path: Path, stub_d2l: bool = False) -> dict[str, tuple[object, object]]:
+    """Run a notebook's code up to its last figure cell; {name: (fig, figure_data)}.
+
+    With stub_d2l the notebook sees a d2l whose plot draws nothing: the data behind each
+    figure comes out the same, without d2l's heavy imports (the tests use this).
+    """
+    import matplotlib
     from IPython.core.inputtransformer2 import TransformerManager
 
     # Agg in this process only: an MPLBACKEND variable would leak into kernels started later.
@@ -68,6 +95,9 @@ def draw(path: Path) -> dict[str, tuple[object, object]]:
     results = {}
     cwd = os.getcwd()
     os.chdir(path.parent)
+    saved = {name: sys.modules.get(name) for name in ("d2l", "d2l.torch")}
+    if stub_d2l:
+        sys.modules.update(_stub_d2l())
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # the cells print what they teach
             for cell, flag in zip(code_cells[: last + 1], is_figure):
@@ -79,6 +109,12 @@ def draw(path: Path) -> dict[str, tuple[object, object]]:
                     results[name] = (namespace["fig"], namespace["figure_data"])
     finally:
         os.chdir(cwd)
+        if stub_d2l:
+            for name, module in saved.items():
+                if module is None:
+                    sys.modules.pop(name, None)
+                else:
+                    sys.modules[name] = module
     return results
 
 
@@ -86,12 +122,12 @@ def to_json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def save(name: str, fig, data: object, outdir: Path = FIGURES) -> list[Path]:
+def save(name: str, fig, data: object, digest: str, outdir: Path = FIGURES) -> list[Path]:
     outdir.mkdir(parents=True, exist_ok=True)
     svg, png, js = outdir / f"{name}.svg", outdir / f"{name}.png", outdir / f"{name}.json"
     fig.savefig(svg, bbox_inches="tight", metadata={"Date": None})
     fig.savefig(png, bbox_inches="tight", dpi=PNG_DPI, metadata={"Software": None})
-    js.write_text(to_json(data), encoding="utf-8")
+    js.write_text(to_json({"cell_sha256": digest, "data": data}), encoding="utf-8")
     return [svg, png, js]
 
 
@@ -102,7 +138,7 @@ def main() -> int:
         drawn = draw(path)
         for name in names:
             fig, data = drawn[name]
-            for out in save(name, fig, data):
+            for out in save(name, fig, data, source_digest(path, name)):
                 print(f"wrote {out.relative_to(ROOT)}")
         plt.close("all")
     return 0

@@ -12,7 +12,6 @@ import linecache
 import math
 
 import pytest
-import torch
 from nbutil import ROOT, load, source, tags
 
 
@@ -35,6 +34,8 @@ def checks() -> dict:
 
 
 def answer(stem: str) -> dict:
+    import torch
+
     ns = {"torch": torch, "math": math}
     if "ex3" in stem:  # the answer cell uses the lesson's f, defined in the setup cell
         ns = _exec_tagged_setup(ROOT / "solutions" / f"{stem}.ipynb", ns)
@@ -60,6 +61,8 @@ def rejects(feedback, *words: str) -> None:
 
 
 def test_ex1(checks):
+    import torch
+
     sd = answer("2.5.5-ex1-second-derivative-cost")["second_derivative"]
     accepts(checks["check_ex1"](sd))
 
@@ -81,6 +84,8 @@ def test_ex1(checks):
 
 
 def test_ex2(checks):
+    import torch
+
     accepts(checks["check_ex2"](answer("2.5.5-ex2-backward-twice")["ex2_answer"]))
     x = torch.arange(4.0)
     rejects(checks["check_ex2"](2 * x), "累加")
@@ -92,6 +97,8 @@ def test_ex2(checks):
 
 
 def test_ex3(checks):
+    import torch
+
     ns = answer("2.5.5-ex3-vector-input-control-flow")
     a, grad = ns["a"], ns["ex3_answer"]
     accepts(checks["check_ex3"](a, grad))
@@ -108,6 +115,8 @@ def test_ex3(checks):
 
 
 def test_ex4(checks):
+    import torch
+
     ns = answer("2.5.5-ex4-your-own-control-flow")
     accepts(checks["check_ex4"](ns["g"], ns["g_prime"]))
 
@@ -133,6 +142,8 @@ def test_ex4(checks):
 
 
 def test_ex5(checks):
+    import torch
+
     ns = answer("2.5.5-ex5-plot-sin-and-derivative")
     x, grad = ns["x"], ns["dy_dx"]
     accepts(checks["check_ex5"](x, grad))
@@ -158,6 +169,8 @@ def test_ex6(checks):
 
 
 def test_ex7(checks):
+    import torch
+
     good = answer("2.5.5-ex7-chain-rule-on-the-graph")["df_dx"]
     accepts(checks["check_ex7"](good))
     rejects(checks["check_ex7"](lambda x: good(x) + 2 * x**-2), "符号反了")

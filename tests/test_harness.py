@@ -1,7 +1,8 @@
 """Proof that the nbval harness can fail.
 
-1. End to end: a copy of a real notebook with one recorded digit changed must fail nbval
-   (exactly one cell), while an untouched copy passes, in the same run.
+1. End to end: a copy of a real notebook with one recorded digit changed must fail nbval,
+   in exactly the changed cell, with the changed number in the report (every other cell
+   of the copy passes, so the failure is the mutation and nothing else).
 2. For every notebook: no digit of any compared output is hidden by the sanitizer or by an
    ignore tag, so changing any digit of a recorded number is seen by nbval.
 """
@@ -9,9 +10,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 
 import nbformat
 import pytest
@@ -37,44 +35,33 @@ def _mutate(text: str, pos: int) -> str:
     return text[:pos] + ("1" if d != "1" else "2") + text[pos + 1 :]
 
 
-def test_changed_digit_fails_nbval(tmp_path):
+def test_changed_digit_fails_nbval(pytester):
     src = ROOT / "notebooks" / "2.5.1-a-simple-example.ipynb"
-    shutil.copy(src, tmp_path / "untouched.ipynb")
     nb = nbformat.read(src, as_version=4)
-    target = next(c for c in nb.cells if c.cell_type == "code" and "backward()\nx.grad" in c.source)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    target = next(c for c in code if "backward()\nx.grad" in c.source)
     plain = target.outputs[0]["data"]["text/plain"]
     assert plain == "tensor([ 0.,  4.,  8., 12.])"
     target.outputs[0]["data"]["text/plain"] = plain.replace("8.", "9.")
-    nbformat.write(nb, tmp_path / "mutated.ipynb")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--nbval",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:xdist",
-            "-o",
-            "addopts=",
-            f"--rootdir={tmp_path}",
-            f"--nbval-sanitize-with={ROOT / 'tests' / 'sanitize.cfg'}",
-            "-q",
-            str(tmp_path),
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    nbformat.write(nb, pytester.path / "mutated.ipynb")
+    # nbval exactly as `make test` runs it (strict, same sanitizer and plugin), in-process.
+    result = pytester.runpytest_inprocess(
+        "-p",
+        "nbval_config",
+        "--nbval",
+        "-p",
+        "no:xdist",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "addopts=",
+        f"--nbval-sanitize-with={ROOT / 'tests' / 'sanitize.cfg'}",
+        "mutated.ipynb",
     )
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 1, out
-    summary = out.strip().splitlines()[-1]
-    assert re.search(r"\b1 failed\b", summary), summary
-    assert (
-        "mutated.ipynb::Cell" in out
-        and "untouched.ipynb" not in out.split("short test summary")[-1]
+    result.assert_outcomes(failed=1, passed=len(code) - 1)
+    out = result.stdout.str()
+    assert re.findall(r"FAILED \S*mutated\.ipynb::Cell (\d+)", out) == [str(code.index(target))], (
+        out
     )
     assert "tensor([ 0.,  4.,  9., 12.])" in out
 
