@@ -34,6 +34,12 @@ def _get(url: str) -> tuple[int, bytes]:
 
 
 def test_make_lab_serves_the_notebooks(tmp_path):
+    # Like tests/nbval_config.py: skip jsonschema's optional rfc3987_syntax grammar (about a
+    # second of start-up, for "iri" format checks JupyterLab's schemas here do not use).
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "sitecustomize.py").write_text(
+        'import sys\nsys.modules.setdefault("rfc3987_syntax", None)\n'
+    )
     port = _free_port()
     log = (tmp_path / "lab.log").open("w")
     proc = subprocess.Popen(
@@ -54,6 +60,7 @@ def test_make_lab_serves_the_notebooks(tmp_path):
             **os.environ,
             "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
             "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+            "PYTHONPATH": str(tmp_path / "site"),
         },
     )
     base = f"http://127.0.0.1:{port}"
