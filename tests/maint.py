@@ -45,15 +45,19 @@ def colab_url(path: Path) -> str:
     return f"https://colab.research.google.com/github/{repo}/blob/{branch}/{rel}"
 
 
+def minimal_metadata():
+    import nbformat
+
+    return nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
+
+
 def execute(paths: list[Path]) -> None:
     import nbformat
     from nbclient import NotebookClient
 
     for path in paths:
         nb = nbformat.read(path, as_version=4)
-        nb.metadata = nbformat.from_dict(
-            {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
-        )
+        nb.metadata = minimal_metadata()
         for cell in nb.cells:
             cell.metadata.pop("execution", None)
             if cell.cell_type == "code":
@@ -66,9 +70,7 @@ def execute(paths: list[Path]) -> None:
             resources={"metadata": {"path": str(path.parent)}},
         )
         client.execute()
-        nb.metadata = nbformat.from_dict(
-            {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
-        )
+        nb.metadata = minimal_metadata()  # nbclient adds the Python version: keep diffs quiet
         nbformat.validate(nb)
         nbformat.write(nb, path)
         print(f"executed {path.relative_to(ROOT)}")

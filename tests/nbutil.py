@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,3 +61,10 @@ def sanitize(text: str) -> str:
 
 def ids(paths: list[Path]) -> list[str]:
     return [rel(p) for p in paths]
+
+
+def free_port() -> int:
+    """A free TCP port on loopback, for a JupyterLab server started by a test."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -19,7 +19,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
-from nbutil import ALL, IGNORE_OUTPUT_TAGS, ROOT, ids, rel, sanitize
+from nbutil import ALL, IGNORE_OUTPUT_TAGS, ROOT, ids, output_texts, rel, sanitize
 
 pytestmark = pytest.mark.colab
 
@@ -101,7 +101,7 @@ def test_environment_is_colab_like(colab_kernel):
 
 
 @pytest.mark.parametrize("path", ALL, ids=ids(ALL))
-def test_notebook_runs_like_on_colab(path, colab_kernel, tmp_path):
+def test_notebook_runs_like_on_colab(path, colab_kernel):
     _colab_pip("uninstall", "-y", "-q", "d2l")  # each notebook must install it by itself
     recorded = nbformat.read(path, as_version=4)
     nb = _run(nbformat.read(path, as_version=4), colab_kernel, path.parent)
@@ -119,15 +119,9 @@ def test_notebook_runs_like_on_colab(path, colab_kernel, tmp_path):
         ):
             continue
 
-        def texts(cell):
-            return [
-                sanitize(o.get("text", "") or o.get("data", {}).get("text/plain", ""))
-                for o in cell.outputs
-            ]
-
-        assert texts(new) == texts(old), (
-            f"{rel(path)} cell {i}: output differs on the Colab simulation"
-        )
+        assert [sanitize(t) for t in output_texts(new)] == [
+            sanitize(t) for t in output_texts(old)
+        ], f"{rel(path)} cell {i}: output differs on the Colab simulation"
 
 
 def test_removing_the_install_guard_breaks_colab(colab_kernel):

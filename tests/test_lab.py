@@ -6,22 +6,15 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 
-from nbutil import NOTEBOOKS, ROOT
+from nbutil import NOTEBOOKS, ROOT, free_port
 
 TOKEN = "nbval-lab-test-token"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -40,7 +33,7 @@ def test_make_lab_serves_the_notebooks(tmp_path):
     (tmp_path / "site" / "sitecustomize.py").write_text(
         'import sys\nsys.modules.setdefault("rfc3987_syntax", None)\n'
     )
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "lab.log").open("w")
     proc = subprocess.Popen(
         [
