@@ -8,7 +8,7 @@ In one run on one machine it measures, three times each, interleaved:
   "Exactly" is measured, not guessed from import lines: a first pass runs each notebook and
   records the modules it added to sys.modules, in order, so imports done lazily on first
   use (torch.func's pullbacks import torch._dynamo, for instance) count as imports too;
-* the suite: `make test`'s pytest command, strict nbval and everything else.
+* the suite: `make test` itself (its set-up step finds nothing to do), strict nbval and everything else.
 
 It prints both wall times (median of 3), their ratio, and, from one extra sequential pass,
 each notebook's time beyond its imports, slowest first.
@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from nbutil import ALL, code_cells, load, rel, source  # noqa: E402
 
+# The floor's kernels get the thread settings `make test` gives the suite's kernels.
 TEST_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 HARNESS_NOTEBOOK = ROOT / "notebooks" / "2.5.1-a-simple-example.ipynb"  # tests/test_harness.py
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -95,9 +96,8 @@ def measure_floor(workers: int) -> float:
 def measure_suite() -> float:
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"],
+        ["make", "--no-print-directory", "test", f"VENV={sys.prefix}", "PYTEST_ARGS=-q"],
         cwd=ROOT,
-        env={**os.environ, **TEST_ENV},
         capture_output=True,
         text=True,
     )

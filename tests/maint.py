@@ -54,14 +54,14 @@ def minimal_metadata():
 def execute(paths: list[Path]) -> None:
     import nbformat
     from nbclient import NotebookClient
+    from nbutil import clear_outputs
 
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         nb.metadata = minimal_metadata()
+        clear_outputs(nb)
         for cell in nb.cells:
             cell.metadata.pop("execution", None)
-            if cell.cell_type == "code":
-                cell.outputs, cell.execution_count = [], None
         client = NotebookClient(
             nb,
             timeout=600,
@@ -164,7 +164,6 @@ def main(argv: list[str]) -> int:
     elif argv[0] == "badges":
         stamp_badges()
     else:
-        sys.path.insert(0, str(ROOT / "tests"))
         from bench import main as bench_main
 
         return bench_main()

@@ -15,14 +15,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 import urllib.request
 
 import pytest
-from nbutil import ALL, ROOT, free_port, ids, rel
+from nbutil import ALL, ROOT, clear_outputs, free_port, ids, rel, stop_process_group
 
 pytestmark = pytest.mark.browser
 
@@ -61,9 +60,7 @@ def lab(tmp_path_factory):
     work = tmp_path_factory.mktemp("lab")
     for path in ALL:
         nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                cell.outputs, cell.execution_count = [], None
+        clear_outputs(nb)
         (work / rel(path)).parent.mkdir(exist_ok=True)
         nbformat.write(nb, work / rel(path))
     settings = work / ".settings" / "@jupyterlab" / "apputils-extension"
@@ -106,11 +103,7 @@ def lab(tmp_path_factory):
                 raise RuntimeError((work / "lab.log").read_text()) from None
             time.sleep(0.25)
     yield base
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+    stop_process_group(proc)
     log.close()
 
 

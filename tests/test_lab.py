@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 
-from nbutil import NOTEBOOKS, ROOT, free_port
+from nbutil import NOTEBOOKS, ROOT, free_port, stop_process_group
 
 TOKEN = "nbval-lab-test-token"
 
@@ -74,19 +73,5 @@ def test_make_lab_serves_the_notebooks(tmp_path):
         listed = {item["name"] for item in json.loads(body)["content"]}
         assert {p.name for p in NOTEBOOKS} <= listed
     finally:
-        _stop(proc)
+        stop_process_group(proc)
         log.close()
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop make and the server it started (the whole process group)."""
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
