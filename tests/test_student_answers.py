@@ -1,0 +1,1155 @@
+"""The workbook's self-checks judged against a table of plausible student answers.
+
+Each row is what a student might type into an answer cell, the check call below it, the verdict a
+good teacher would give, and a phrase the feedback must contain (for a wrong answer: the hint).
+Every row runs in a fresh namespace holding only the workbook's checks cell, as in a fresh
+kernel; IPython's `In` history is simulated, since exercise 5 reads it to catch `cos`.
+"""
+
+from __future__ import annotations
+
+import linecache
+
+import pytest
+
+from tools.nb import NOTEBOOKS_DIR, cell_source
+
+pytestmark = pytest.mark.xdist_group("torch-in-process")
+
+WORKBOOK = NOTEBOOKS_DIR / "2.5.5-exercises.ipynb"
+
+# (id, student code, check call, accepted?, phrase the feedback must contain)
+CASES = [
+    # ---- exercise 1: second derivative
+    (
+        "ex1-autograd-grad-twice",
+        """
+def second_derivative(f, x):
+    x = x.detach().requires_grad_(True)
+    (g,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    return torch.autograd.grad(g.sum(), x)[0]
+""",
+        "check_ex1(second_derivative)",
+        True,
+        "6x",
+    ),
+    (
+        "ex1-backward-route",
+        """
+def second_derivative(f, x):
+    x.requires_grad_(True)
+    f(x).sum().backward(create_graph=True)
+    g = x.grad
+    x.grad = None
+    g.sum().backward()
+    return x.grad
+""",
+        "check_ex1(second_derivative)",
+        True,
+        "正确",
+    ),
+    (
+        "ex1-torch-func",
+        """
+from torch.func import grad, vmap
+def second_derivative(f, x):
+    return vmap(grad(grad(f)))(x)
+""",
+        "check_ex1(second_derivative)",
+        True,
+        "正确",
+    ),
+    (
+        "ex1-grad-outputs",
+        """
+def second_derivative(f, x):
+    x = x.clone().requires_grad_()
+    y = f(x)
+    dy = torch.autograd.grad(y, x, grad_outputs=torch.ones_like(y), create_graph=True)[0]
+    return torch.autograd.grad(dy, x, grad_outputs=torch.ones_like(dy))[0]
+""",
+        "check_ex1(second_derivative)",
+        True,
+        "正确",
+    ),
+    (
+        "ex1-list-of-floats",
+        """
+def second_derivative(f, x):
+    out = []
+    for v in x:
+        t = v.clone().requires_grad_(True)
+        (d1,) = torch.autograd.grad(f(t), t, create_graph=True)
+        out.append(torch.autograd.grad(d1, t)[0].item())
+    return out
+""",
+        "check_ex1(second_derivative)",
+        True,
+        "正确",
+    ),
+    (
+        "ex1-first-derivative-only",
+        """
+def second_derivative(f, x):
+    x = x.detach().requires_grad_(True)
+    return torch.autograd.grad(f(x).sum(), x)[0]
+""",
+        "check_ex1(second_derivative)",
+        False,
+        "一阶导数",
+    ),
+    (
+        "ex1-no-create-graph",
+        """
+def second_derivative(f, x):
+    x = x.detach().requires_grad_(True)
+    (g,) = torch.autograd.grad(f(x).sum(), x)
+    return torch.autograd.grad(g.sum(), x)[0]
+""",
+        "check_ex1(second_derivative)",
+        False,
+        "create_graph=True",
+    ),
+    (
+        "ex1-x-not-marked",
+        """
+def second_derivative(f, x):
+    (g,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    return torch.autograd.grad(g.sum(), x)[0]
+""",
+        "check_ex1(second_derivative)",
+        False,
+        "requires_grad_(True)",
+    ),
+    (
+        "ex1-grad-not-reset",
+        """
+def second_derivative(f, x):
+    x.requires_grad_(True)
+    f(x).sum().backward(create_graph=True)
+    x.grad.sum().backward()
+    return x.grad
+""",
+        "check_ex1(second_derivative)",
+        False,
+        "设为 None",
+    ),
+    (
+        "ex1-forgot-return",
+        """
+def second_derivative(f, x):
+    x = x.detach().requires_grad_(True)
+    (g,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    d2 = torch.autograd.grad(g.sum(), x)[0]
+""",
+        "check_ex1(second_derivative)",
+        False,
+        "return",
+    ),
+    (
+        "ex1-not-a-function",
+        "second_derivative = '6x'",
+        "check_ex1(second_derivative)",
+        False,
+        "应该是一个函数",
+    ),
+    # ---- exercise 2: backward twice
+    (
+        "ex2-retain-graph-clone",
+        """
+x = torch.arange(4.0, requires_grad=True)
+y = x**2
+y.sum().backward(retain_graph=True)
+y.sum().backward()
+ex2_answer = x.grad.clone()
+""",
+        "check_ex2(ex2_answer)",
+        True,
+        "正确",
+    ),
+    (
+        "ex2-alias-not-zeroed",
+        """
+x = torch.arange(4.0, requires_grad=True)
+y = x**2
+y.sum().backward(retain_graph=True)
+y.sum().backward()
+ex2_answer = x.grad
+""",
+        "check_ex2(ex2_answer)",
+        True,
+        "正确",
+    ),
+    (
+        "ex2-autograd-grad-sum",
+        """
+x = torch.arange(4.0, requires_grad=True)
+y = x**2
+(g1,) = torch.autograd.grad(y.sum(), x, retain_graph=True)
+(g2,) = torch.autograd.grad(y.sum(), x)
+ex2_answer = g1 + g2
+""",
+        "check_ex2(ex2_answer)",
+        True,
+        "正确",
+    ),
+    (
+        "ex2-as-list",
+        """
+x = torch.arange(4.0, requires_grad=True)
+y = x**2
+y.sum().backward(retain_graph=True)
+y.sum().backward()
+ex2_answer = x.grad.tolist()
+""",
+        "check_ex2(ex2_answer)",
+        True,
+        "正确",
+    ),
+    (
+        "ex2-one-backward",
+        """
+x = torch.arange(4.0, requires_grad=True)
+y = x**2
+y.sum().backward()
+ex2_answer = x.grad
+""",
+        "check_ex2(ex2_answer)",
+        False,
+        "一次反向传播",
+    ),
+    (
+        "ex2-zeroed-between",
+        """
+x = torch.arange(4.0, requires_grad=True)
+y = x**2
+y.sum().backward(retain_graph=True)
+x.grad.zero_()
+y.sum().backward()
+ex2_answer = x.grad
+""",
+        "check_ex2(ex2_answer)",
+        False,
+        "清零",
+    ),
+    (
+        "ex2-alias-then-zeroed",
+        """
+x = torch.arange(4.0, requires_grad=True)
+y = x**2
+y.sum().backward(retain_graph=True)
+y.sum().backward()
+ex2_answer = x.grad
+x.grad.zero_()
+""",
+        "check_ex2(ex2_answer)",
+        False,
+        "clone()",
+    ),
+    (
+        "ex2-three-times",
+        """
+x = torch.arange(4.0, requires_grad=True)
+y = x**2
+for _ in range(3):
+    y.sum().backward(retain_graph=True)
+ex2_answer = x.grad
+""",
+        "check_ex2(ex2_answer)",
+        False,
+        "3 次",
+    ),
+    (
+        "ex2-the-values-of-y",
+        """
+x = torch.arange(4.0, requires_grad=True)
+y = x**2
+ex2_answer = y
+""",
+        "check_ex2(ex2_answer)",
+        False,
+        "不是梯度",
+    ),
+    ("ex2-a-string", "ex2_answer = 'RuntimeError'", "check_ex2(ex2_answer)", False, "str"),
+    (
+        "ex2-wrong-element",
+        "ex2_answer = torch.tensor([0.0, 4.0, 9.0, 12.0])",
+        "check_ex2(ex2_answer)",
+        False,
+        "第 2 个元素",
+    ),
+    # ---- exercise 3: vector input to the control-flow f
+    (
+        "ex3-sum-backward",
+        """
+a = torch.randn(size=(3,), requires_grad=True)
+d = f(a)
+d.sum().backward()
+ex3_answer = a.grad
+""",
+        "check_ex3(a, ex3_answer)",
+        True,
+        "正确",
+    ),
+    (
+        "ex3-ones-like",
+        """
+a = torch.randn(size=(3,), requires_grad=True)
+d = f(a)
+d.backward(torch.ones_like(d))
+ex3_answer = a.grad
+""",
+        "check_ex3(a, ex3_answer)",
+        True,
+        "正确",
+    ),
+    (
+        "ex3-autograd-grad",
+        """
+a = torch.randn(size=(3,), requires_grad=True)
+(ex3_answer,) = torch.autograd.grad(f(a).sum(), a)
+""",
+        "check_ex3(a, ex3_answer)",
+        True,
+        "正确",
+    ),
+    (
+        "ex3-matrix",
+        """
+a = torch.randn(size=(2, 3), requires_grad=True)
+f(a).sum().backward()
+ex3_answer = a.grad
+""",
+        "check_ex3(a, ex3_answer)",
+        True,
+        "正确",
+    ),
+    (
+        "ex3-sum-of-a",
+        """
+a = torch.randn(size=(3,), requires_grad=True)
+a.sum().backward()
+ex3_answer = a.grad
+""",
+        "check_ex3(a, ex3_answer)",
+        False,
+        "对 a 本身",
+    ),
+    (
+        "ex3-backward-twice",
+        """
+a = torch.randn(size=(3,), requires_grad=True)
+d = f(a)
+d.sum().backward(retain_graph=True)
+d.sum().backward()
+ex3_answer = a.grad
+""",
+        "check_ex3(a, ex3_answer)",
+        False,
+        "2 倍",
+    ),
+    (
+        "ex3-the-output",
+        """
+a = torch.randn(size=(3,), requires_grad=True)
+ex3_answer = f(a)
+""",
+        "check_ex3(a, ex3_answer)",
+        False,
+        "d = f(a) 的值",
+    ),
+    (
+        "ex3-one-element",
+        """
+a = torch.randn(size=(3,), requires_grad=True)
+f(a).sum().backward()
+ex3_answer = a.grad[0]
+""",
+        "check_ex3(a, ex3_answer)",
+        False,
+        "形状",
+    ),
+    (
+        "ex3-scalar-a",
+        """
+a = torch.randn(size=(), requires_grad=True)
+f(a).backward()
+ex3_answer = a.grad
+""",
+        "check_ex3(a, ex3_answer)",
+        False,
+        "向量或矩阵",
+    ),
+    # ---- exercise 4: your own control flow
+    (
+        "ex4-sign-branch",
+        """
+def g(x):
+    if x > 0:
+        return torch.sqrt(x)
+    return x**2
+
+def g_prime(x):
+    if x > 0:
+        return 1 / (2 * torch.sqrt(x))
+    return 2 * x
+""",
+        "check_ex4(g, g_prime)",
+        True,
+        "正确",
+    ),
+    (
+        "ex4-constant-branch",
+        """
+def g(x):
+    if x > 1:
+        return x**2
+    else:
+        return torch.tensor(1.0)
+
+def g_prime(x):
+    return 2 * x if x > 1 else 0
+""",
+        "check_ex4(g, g_prime)",
+        True,
+        "正确",
+    ),
+    (
+        "ex4-while-loop",
+        """
+def g(x):
+    y = x
+    while y.abs() < 7:
+        y = y * 2
+    return y
+
+def g_prime(x):
+    k = 1.0
+    while abs(x.item() * k) < 7:
+        k *= 2
+    return k
+""",
+        "check_ex4(g, g_prime)",
+        True,
+        "正确",
+    ),
+    (
+        "ex4-for-loop-polynomial",
+        """
+def g(x):
+    y = torch.zeros(())
+    for k in range(1, 4):
+        y = y + x**k / k
+    return y
+
+def g_prime(x):
+    return 1 + x + x**2
+""",
+        "check_ex4(g, g_prime)",
+        True,
+        "正确",
+    ),
+    (
+        "ex4-lambdas-with-if-expression",
+        """
+g = lambda x: x**3 if x > 0 else -(x**2)
+g_prime = lambda x: 3 * x**2 if x > 0 else -2 * x
+""",
+        "check_ex4(g, g_prime)",
+        True,
+        "正确",
+    ),
+    (
+        "ex4-branch-in-a-helper",
+        """
+def piece(x):
+    if x < 1:
+        return torch.exp(x)
+    return math.e * x
+
+def g(x):
+    return 3 * piece(x)
+
+def g_prime(x):
+    return 3 * torch.exp(x) if x < 1 else 3 * math.e
+""",
+        "check_ex4(g, g_prime)",
+        True,
+        "正确",
+    ),
+    (
+        "ex4-float-derivative",
+        """
+def g(x):
+    if x >= 0:
+        return x**2
+    return -(x**2)
+
+def g_prime(x):
+    return 2 * abs(float(x))
+""",
+        "check_ex4(g, g_prime)",
+        True,
+        "正确",
+    ),
+    (
+        "ex4-if-only-in-a-comment",
+        """
+def g(x):
+    # if x > 0 我本来想分两种情况
+    return x**2
+
+def g_prime(x):
+    return 2 * x
+""",
+        "check_ex4(g, g_prime)",
+        False,
+        "注释里的字不算",
+    ),
+    (
+        "ex4-sign-error",
+        """
+def g(x):
+    if x > 0:
+        return x**3
+    return x**2
+
+def g_prime(x):
+    return -3 * x**2 if x > 0 else -2 * x
+""",
+        "check_ex4(g, g_prime)",
+        False,
+        "符号反了",
+    ),
+    (
+        "ex4-wrong-sqrt-derivative",
+        """
+def g(x):
+    if x > 0:
+        return torch.sqrt(x)
+    return x**2
+
+def g_prime(x):
+    return 1 / torch.sqrt(x) if x > 0 else 2 * x
+""",
+        "check_ex4(g, g_prime)",
+        False,
+        "g_prime(0.3)",
+    ),
+    (
+        "ex4-outside-the-domain",
+        """
+def g(x):
+    if x > -1:
+        return torch.sqrt(x)
+    return x**2
+
+def g_prime(x):
+    return 1 / (2 * torch.sqrt(x)) if x > -1 else 2 * x
+""",
+        "check_ex4(g, g_prime)",
+        False,
+        "定义域",
+    ),
+    (
+        "ex4-kink-on-a-check-point",
+        """
+def g(x):
+    if x > 0.3:
+        return x
+    return -x
+
+def g_prime(x):
+    return 1.0 if x > 0.3 else -1.0
+""",
+        "check_ex4(g, g_prime)",
+        False,
+        "不可导",
+    ),
+    (
+        "ex4-constant-everywhere",
+        """
+def g(x):
+    if x > 0:
+        return torch.tensor(1.0)
+    return torch.tensor(-1.0)
+
+def g_prime(x):
+    return 0.0
+""",
+        "check_ex4(g, g_prime)",
+        False,
+        "都返回常数",
+    ),
+    (
+        "ex4-no-derivative-yet",
+        """
+def g(x):
+    if x > 0:
+        return x**2
+    return x
+g_prime = None
+""",
+        "check_ex4(g, g_prime)",
+        False,
+        "还没有作答",
+    ),
+    # ---- exercise 5: sin and its derivative without cos
+    (
+        "ex5-sum-backward",
+        """
+x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
+y = torch.sin(x)
+y.sum().backward()
+dy_dx = x.grad
+""",
+        "check_ex5(x, dy_dx)",
+        True,
+        "正确",
+    ),
+    (
+        "ex5-ones-like",
+        """
+x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
+y = torch.sin(x)
+y.backward(torch.ones_like(y))
+dy_dx = x.grad
+""",
+        "check_ex5(x, dy_dx)",
+        True,
+        "正确",
+    ),
+    (
+        "ex5-autograd-grad",
+        """
+x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
+y = torch.sin(x)
+(dy_dx,) = torch.autograd.grad(y.sum(), x)
+""",
+        "check_ex5(x, dy_dx)",
+        True,
+        "正确",
+    ),
+    (
+        "ex5-torch-func",
+        """
+x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
+y = torch.sin(x)
+dy_dx = torch.func.vmap(torch.func.grad(torch.sin))(x.detach())
+""",
+        "check_ex5(x, dy_dx)",
+        True,
+        "正确",
+    ),
+    (
+        "ex5-cos-only-to-check",
+        """
+x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
+y = torch.sin(x)
+y.sum().backward()
+dy_dx = x.grad
+print(torch.allclose(dy_dx, torch.cos(x)))  # 用 cos 核对一下
+""",
+        "check_ex5(x, dy_dx)",
+        True,
+        "正确",
+    ),
+    (
+        "ex5-numpy-array",
+        """
+x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
+y = torch.sin(x)
+y.sum().backward()
+dy_dx = x.grad.numpy()
+""",
+        "check_ex5(x, dy_dx)",
+        True,
+        "正确",
+    ),
+    (
+        "ex5-torch-cos",
+        """
+x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
+y = torch.sin(x)
+dy_dx = torch.cos(x)
+""",
+        "check_ex5(x, dy_dx)",
+        False,
+        "不许用 cos",
+    ),
+    (
+        "ex5-cos-of-detached",
+        """
+x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
+y = torch.sin(x)
+dy_dx = torch.cos(x.detach())
+""",
+        "check_ex5(x, dy_dx)",
+        False,
+        "不许用 cos",
+    ),
+    (
+        "ex5-cos-through-a-name",
+        """
+x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
+y = torch.sin(x)
+c = x.detach().cos()
+dy_dx = c
+""",
+        "check_ex5(x, dy_dx)",
+        False,
+        "不许用 cos",
+    ),
+    (
+        "ex5-the-function-itself",
+        """
+x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
+y = torch.sin(x)
+dy_dx = y
+""",
+        "check_ex5(x, dy_dx)",
+        False,
+        "sin(x) 本身",
+    ),
+    (
+        "ex5-backward-twice",
+        """
+x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
+y = torch.sin(x)
+y.sum().backward(retain_graph=True)
+y.sum().backward()
+dy_dx = x.grad
+""",
+        "check_ex5(x, dy_dx)",
+        False,
+        "2 倍",
+    ),
+    (
+        "ex5-half-the-grid",
+        """
+x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
+y = torch.sin(x)
+y.sum().backward()
+dy_dx = x.grad[:50]
+""",
+        "check_ex5(x, dy_dx)",
+        False,
+        "形状",
+    ),
+    # ---- exercise 6: the dependency graph
+    (
+        "ex6-set-of-tuples",
+        """
+ex6_edges = {("x", "u1"), ("u1", "u2"), ("x", "u3"), ("u2", "u4"), ("u3", "u4"),
+             ("x", "u5"), ("u4", "f"), ("u5", "f")}
+""",
+        "check_ex6(ex6_edges)",
+        True,
+        "三条路径",
+    ),
+    (
+        "ex6-list-of-lists",
+        """
+ex6_edges = [["x", "u1"], ["u1", "u2"], ["x", "u3"], ["u2", "u4"], ["u3", "u4"],
+             ["x", "u5"], ["u4", "f"], ["u5", "f"]]
+""",
+        "check_ex6(ex6_edges)",
+        True,
+        "正确",
+    ),
+    (
+        "ex6-arrow-strings",
+        """
+ex6_edges = ["x -> u1", "u1 -> u2", "x -> u3", "u2 -> u4", "u3 -> u4", "x -> u5", "u4 -> f", "u5 -> f"]
+""",
+        "check_ex6(ex6_edges)",
+        True,
+        "正确",
+    ),
+    (
+        "ex6-adjacency-dict",
+        """
+ex6_edges = {"x": ["u1", "u3", "u5"], "u1": ["u2"], "u2": ["u4"], "u3": ["u4"], "u4": ["f"], "u5": "f"}
+""",
+        "check_ex6(ex6_edges)",
+        True,
+        "正确",
+    ),
+    (
+        "ex6-capitals-and-subscripts",
+        """
+ex6_edges = {("X", "U1"), ("u₁", "u₂"), ("X", "U3"), ("u_2", "u_4"), ("U3", "U4"),
+             ("x", "u5"), ("u4", "F"), ("u5", "f(x)")}
+""",
+        "check_ex6(ex6_edges)",
+        True,
+        "正确",
+    ),
+    (
+        "ex6-reversed",
+        """
+ex6_edges = {("u1", "x"), ("u2", "u1"), ("u3", "x"), ("u4", "u2"), ("u4", "u3"),
+             ("u5", "x"), ("f", "u4"), ("f", "u5")}
+""",
+        "check_ex6(ex6_edges)",
+        False,
+        "方向反了",
+    ),
+    (
+        "ex6-missing-the-reciprocal",
+        """
+ex6_edges = {("x", "u1"), ("u1", "u2"), ("x", "u3"), ("u2", "u4"), ("u3", "u4"), ("u4", "f"), ("u5", "f")}
+""",
+        "check_ex6(ex6_edges)",
+        False,
+        "('x', 'u5')",
+    ),
+    (
+        "ex6-extra-edge",
+        """
+ex6_edges = {("x", "u1"), ("u1", "u2"), ("x", "u3"), ("u2", "u4"), ("u3", "u4"),
+             ("x", "u5"), ("u4", "f"), ("u5", "f"), ("u1", "u3")}
+""",
+        "check_ex6(ex6_edges)",
+        False,
+        "多了 1 条边",
+    ),
+    (
+        "ex6-unknown-node",
+        """
+ex6_edges = {("x", "v1"), ("v1", "u2")}
+""",
+        "check_ex6(ex6_edges)",
+        False,
+        "不认识的节点名",
+    ),
+    ("ex6-one-long-string", 'ex6_edges = "x->u1, u1->u2"', "check_ex6(ex6_edges)", False, "集合"),
+    # ---- exercise 7: the chain rule by hand
+    (
+        "ex7-closed-form",
+        """
+def df_dx(x):
+    return 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
+""",
+        "check_ex7(df_dx)",
+        True,
+        "正确",
+    ),
+    (
+        "ex7-path-by-path",
+        """
+def df_dx(x):
+    u1 = x**2
+    u2 = torch.log(u1)
+    u3 = torch.sin(x)
+    via_u1 = 2 * x * (1 / u1) * u3
+    via_u3 = torch.cos(x) * u2
+    via_u5 = -1 / x**2
+    return via_u1 + via_u3 + via_u5
+""",
+        "check_ex7(df_dx)",
+        True,
+        "正确",
+    ),
+    (
+        "ex7-numpy-functions",
+        """
+import numpy as np
+def df_dx(x):
+    x = x.numpy()
+    return 2 / x * np.sin(x) + np.log(x**2) * np.cos(x) - 1 / x**2
+""",
+        "check_ex7(df_dx)",
+        True,
+        "正确",
+    ),
+    (
+        "ex7-sign-of-reciprocal",
+        """
+def df_dx(x):
+    return 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) + x**-2
+""",
+        "check_ex7(df_dx)",
+        False,
+        "符号反了",
+    ),
+    (
+        "ex7-product-rule-half",
+        """
+def df_dx(x):
+    return torch.log(x**2) * torch.cos(x) - x**-2
+""",
+        "check_ex7(df_dx)",
+        False,
+        "乘积求导少了一项",
+    ),
+    (
+        "ex7-forgot-inner-derivative",
+        """
+def df_dx(x):
+    return 1 / x**2 * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
+""",
+        "check_ex7(df_dx)",
+        False,
+        "(x²)' = 2x",
+    ),
+    (
+        "ex7-two-log-x",
+        """
+def df_dx(x):
+    return 2 / x * torch.sin(x) + 2 * torch.log(x) * torch.cos(x) - x**-2
+""",
+        "check_ex7(df_dx)",
+        False,
+        "2·log(x)",
+    ),
+    (
+        "ex7-used-autograd",
+        """
+def df_dx(x):
+    x = x.clone().requires_grad_(True)
+    (torch.log(x**2) * torch.sin(x) + 1 / x).sum().backward()
+    return x.grad
+""",
+        "check_ex7(df_dx)",
+        False,
+        "自动求导",
+    ),
+    (
+        "ex7-math-on-a-tensor",
+        """
+def df_dx(x):
+    return 2 / x * math.sin(x) + math.log(x**2) * math.cos(x) - x**-2
+""",
+        "check_ex7(df_dx)",
+        False,
+        "torch.sin",
+    ),
+    # ---- exercise 8: forward and reverse evaluation
+    (
+        "ex8-by-hand",
+        """
+def forward_mode(x):
+    u1, du1 = x**2, 2 * x
+    u2, du2 = torch.log(u1), du1 / u1
+    u3, du3 = torch.sin(x), torch.cos(x)
+    u4, du4 = u2 * u3, du2 * u3 + u2 * du3
+    u5, du5 = 1 / x, -1 / x**2
+    return u4 + u5, du4 + du5
+
+def reverse_mode(x):
+    u1 = x**2; u2 = torch.log(u1); u3 = torch.sin(x); u4 = u2 * u3; u5 = 1 / x
+    f_bar = 1.0
+    u4_bar = u5_bar = f_bar
+    u2_bar, u3_bar = u4_bar * u3, u4_bar * u2
+    u1_bar = u2_bar / u1
+    x_bar = u1_bar * 2 * x + u3_bar * torch.cos(x) - u5_bar / x**2
+    return u4 + u5, x_bar
+""",
+        "check_ex8(forward_mode, reverse_mode)",
+        True,
+        "同一个导数",
+    ),
+    (
+        "ex8-torch-apis-and-lists",
+        """
+def f(x):
+    return torch.log(x**2) * torch.sin(x) + 1 / x
+
+def forward_mode(x):
+    value, tangent = torch.func.jvp(f, (x,), (torch.ones_like(x),))
+    return [value, tangent]
+
+def reverse_mode(x):
+    x = x.clone().requires_grad_(True)
+    y = f(x)
+    y.backward()
+    return [y.item(), x.grad.item()]
+""",
+        "check_ex8(forward_mode, reverse_mode)",
+        True,
+        "正确",
+    ),
+    (
+        "ex8-reverse-misses-a-path",
+        """
+def forward_mode(x):
+    x = x.clone().requires_grad_(True)
+    y = torch.log(x**2) * torch.sin(x) + 1 / x
+    y.backward()
+    return y, x.grad
+
+def reverse_mode(x):
+    u1 = x**2; u2 = torch.log(u1); u3 = torch.sin(x)
+    x_bar = u3 / u1 * 2 * x + u2 * torch.cos(x)
+    return u2 * u3 + 1 / x, x_bar
+""",
+        "check_ex8(forward_mode, reverse_mode)",
+        False,
+        "经过 u5",
+    ),
+    (
+        "ex8-swapped-order",
+        """
+def forward_mode(x):
+    f = torch.log(x**2) * torch.sin(x) + 1 / x
+    df = 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
+    return df, f
+reverse_mode = forward_mode
+""",
+        "check_ex8(forward_mode, reverse_mode)",
+        False,
+        "顺序反了",
+    ),
+    (
+        "ex8-only-the-derivative",
+        """
+def forward_mode(x):
+    return 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
+reverse_mode = forward_mode
+""",
+        "check_ex8(forward_mode, reverse_mode)",
+        False,
+        "两个值",
+    ),
+    (
+        "ex8-value-missing-a-term",
+        """
+def forward_mode(x):
+    return torch.log(x**2) * torch.sin(x), 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
+reverse_mode = forward_mode
+""",
+        "check_ex8(forward_mode, reverse_mode)",
+        False,
+        "函数值",
+    ),
+    (
+        "ex8-not-started",
+        "forward_mode = None\nreverse_mode = None",
+        "check_ex8(forward_mode, reverse_mode)",
+        False,
+        "还没有作答",
+    ),
+    # ---- exercise 9: forward or reverse
+    (
+        "ex9-english",
+        'ex9_answer = {"A": "reverse", "B": "forward", "C": "forward"}',
+        "check_ex9(ex9_answer)",
+        True,
+        "正确",
+    ),
+    (
+        "ex9-chinese",
+        'ex9_answer = {"A": "反向", "B": "正向", "C": "正向"}',
+        "check_ex9(ex9_answer)",
+        True,
+        "正确",
+    ),
+    (
+        "ex9-mode-forms-lower-keys",
+        'ex9_answer = {"a": "Reverse mode", "b": "forward-mode", "c": "前向模式"}',
+        "check_ex9(ex9_answer)",
+        True,
+        "正确",
+    ),
+    (
+        "ex9-list-and-jargon",
+        'ex9_answer = ["backprop", "Forward AD", "jvp"]',
+        "check_ex9(ex9_answer)",
+        True,
+        "正确",
+    ),
+    (
+        "ex9-chinese-phrases",
+        'ex9_answer = {"A": "反向传播", "B": "正向模式", "C": "正向累积"}',
+        "check_ex9(ex9_answer)",
+        True,
+        "正确",
+    ),
+    (
+        "ex9-a-and-b-swapped",
+        'ex9_answer = {"A": "forward", "B": "reverse", "C": "forward"}',
+        "check_ex9(ex9_answer)",
+        False,
+        "10⁶",
+    ),
+    (
+        "ex9-c-reverse",
+        'ex9_answer = {"A": "reverse", "B": "forward", "C": "reverse"}',
+        "check_ex9(ex9_answer)",
+        False,
+        "不需要保存中间结果",
+    ),
+    (
+        "ex9-missing-c",
+        'ex9_answer = {"A": "reverse", "B": "forward"}',
+        "check_ex9(ex9_answer)",
+        False,
+        "缺少情形 C",
+    ),
+    (
+        "ex9-a-number",
+        'ex9_answer = {"A": "reverse", "B": 1, "C": "forward"}',
+        "check_ex9(ex9_answer)",
+        False,
+        "'forward'（正向）或 'reverse'（反向）",
+    ),
+    (
+        "ex9-unknown-word",
+        'ex9_answer = {"A": "symbolic", "B": "forward", "C": "forward"}',
+        "check_ex9(ex9_answer)",
+        False,
+        "收到的是 str 'symbolic'",
+    ),
+    ("ex9-one-word", 'ex9_answer = "reverse"', "check_ex9(ex9_answer)", False, "应该是字典"),
+    # ---- bad input to the checks themselves
+    ("check-called-with-too-few-arguments", "", "check_ex3(None)", False, "(a, a_grad)"),
+]
+
+WORKBOOK_PRELUDE = """
+import math
+import torch
+
+def f(a):
+    b = a * 2
+    while b.norm() < 1000:
+        b = b * 2
+    if b.sum() > 0:
+        c = b
+    else:
+        c = 100 * b
+    return c
+
+_ = torch.manual_seed(0)
+"""
+
+
+@pytest.fixture(scope="module")
+def checks_code():
+    import nbformat
+
+    nb = nbformat.read(WORKBOOK, as_version=4)
+    (cell,) = [c for c in nb.cells if "checks" in c.metadata.get("tags", [])]
+    return compile(cell_source(cell), "<workbook checks>", "exec")
+
+
+def test_the_table_is_large_and_balanced():
+    right = sum(ok for *_, ok, _ in CASES)
+    assert len(CASES) >= 60 and right >= 25 and len(CASES) - right >= 30
+    assert len({case[0] for case in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_student_answer(case, checks_code):
+    name, code, call, ok, phrase = case
+    namespace: dict = {}
+    exec(checks_code, namespace)  # noqa: S102 - the workbook's own cell
+    filename = f"<student {name}>"
+    source = WORKBOOK_PRELUDE + code
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace["In"] = ["", WORKBOOK_PRELUDE, code, call]  # IPython's input history
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - the table above
+    feedback = eval(call, namespace)  # noqa: S307 - the check call, as typed in the workbook
+    assert feedback.ok is ok, f"{name}: expected {'accept' if ok else 'reject'}, got: {feedback}"
+    assert str(feedback).startswith("✓" if ok else "✗")
+    assert phrase in feedback, f"{name}: expected {phrase!r} in: {feedback}"
