@@ -1,5 +1,5 @@
 # Two commands for everyone:  `make lab`  (JupyterLab)  and  `make test`  (the whole suite).
-# Everything else here is for maintainers.  Variables can be overridden: make lab PORT=9999
+# Everything else is for maintainers (see README).  Override variables: make lab PORT=9999
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -8,28 +8,35 @@ PORT ?= 8888
 NO_BROWSER ?=
 LAB_ARGS ?=
 PYTEST_ARGS ?=
-D2L := d2l==1.0.3
+NB ?=
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+UV := $(PY) -m uv
 STAMP := $(VENV)/.installed
 # One thread per kernel: pytest-xdist already runs one kernel per core.
-TEST_ENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYDEVD_DISABLE_FILE_VALIDATION=1
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# The version matrix (constraints/NAME.txt each) and everything CI runs, in one place.
+STACKS := colab-py313 colab-py312 oldest newest
+CI_TARGETS := test test-browser $(addprefix test-,$(STACKS))
 
-.PHONY: help install lab test test-browser test-colab test-all execute figures badges bench lint clean
+.PHONY: help install lab test test-browser test-matrix $(addprefix test-,$(STACKS)) ci ci-targets \
+        execute figures readme bench lint clean
 
 help:
-	@echo "make lab          start JupyterLab on notebooks/ (HOST=$(HOST) PORT=$(PORT) NO_BROWSER=1 LAB_ARGS=...)"
-	@echo "make test         set up .venv if needed, then run the whole test suite"
-	@echo "make test-browser Restart & Run All of every notebook in a real browser (chromium)"
-	@echo "make test-colab   run every notebook in a Colab-like Python 3.12+ venv without d2l"
-	@echo "make execute      re-run notebooks top to bottom in place (NB='path ...' for some)"
-	@echo "make figures      regenerate everything in figures/"
-	@echo "make badges       re-stamp the Open-in-Colab links from pyproject.toml's colab-repo"
-	@echo "make bench        measure the suite against its floor (kernel start + imports)"
+	@echo "make lab           start JupyterLab on notebooks/ (HOST=$(HOST) PORT=$(PORT) NO_BROWSER=1 LAB_ARGS=...)"
+	@echo "make test          set up .venv if needed, then run the whole test suite"
+	@echo "make test-browser  Restart & Run All of every notebook in JupyterLab in chromium, and the explorers"
+	@echo "make test-matrix   every notebook on each stack: $(STACKS)"
+	@echo "make ci            everything CI runs: $(CI_TARGETS)"
+	@echo "make execute       re-run notebooks top to bottom in place (NB='path ...' for some)"
+	@echo "make figures       regenerate figures/;  make readme: README tables and Colab badges"
+	@echo "make bench         the suite's time against its floor (kernel start + imports)"
 
 # A missing or too old Python stops make with one line that says what is needed.
 ifeq ($(wildcard $(PY)),)
-ifneq ($(filter-out help clean,$(or $(MAKECMDGOALS),help)),)
+ifneq ($(filter-out help clean ci-targets,$(or $(MAKECMDGOALS),help)),)
 PY_FOUND := $(shell command -v $(PYTHON) 2>/dev/null)
 ifeq ($(PY_FOUND),)
 $(error '$(PYTHON)' not found: Python 3.10 or newer is needed; install it, or run: make PYTHON=/path/to/python3.12 $(MAKECMDGOALS))
@@ -41,15 +48,16 @@ endif
 endif
 endif
 
+# uv installs everything: it links files from its cache instead of copying them.
 $(PY):
 	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
 
 # Reinstalls only when requirements.txt changes.  d2l goes in with --no-deps: its pins
 # (numpy==1.23.5, ...) cannot install on Python 3.12+ and would downgrade everything else.
 $(STAMP): requirements.txt | $(PY)
-	$(PY) -m pip install --upgrade pip
-	$(PY) -m pip install -r requirements.txt
-	$(PY) -m pip install --no-deps $(D2L)
+	$(UV) pip install --python $(PY) -r requirements.txt
+	$(UV) pip install --python $(PY) --no-deps d2l==1.0.3
 	@touch $@
 
 install: $(STAMP)
@@ -60,42 +68,40 @@ lab: $(STAMP)
 	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test: $(STAMP)
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-browser: $(STAMP)
-	$(TEST_ENV) $(PY) -m pytest -n 0 -m browser tests/test_browser.py $(PYTEST_ARGS)
+	$(PY) -m pytest -n 0 -m browser tests/test_browser.py tests/test_explorers.py $(PYTEST_ARGS)
 
-# The Colab simulation: a separate Python 3.12+ venv with only what Colab preinstalls (no d2l).
-COLAB_VENV ?= .venv-colab
-COLAB_STAMP := $(COLAB_VENV)/.installed
-COLAB_PACKAGES := torch torchvision "numpy>=2" matplotlib pandas scipy requests pillow ipykernel
+# One stack of the matrix: its venv (.venv-NAME, built by uv from constraints/NAME.txt), then
+# strict nbval on every notebook with that stack's packages, and its own tests.
+$(addprefix test-,$(STACKS)): test-%: $(STAMP)
+	$(PY) tools/stacks.py test $* $(PYTEST_ARGS)
 
-$(COLAB_STAMP): | $(STAMP)
-	@py="$(COLAB_PYTHON)"; [ -n "$$py" ] || py=$$($(PY) tests/maint.py colab-python) || exit 1; \
-	  echo "Colab simulation venv with $$py"; $$py -m venv --clear $(COLAB_VENV)
-	$(COLAB_VENV)/bin/python -m pip install --upgrade pip
-	$(COLAB_VENV)/bin/python -m pip install $(COLAB_PACKAGES)
-	@touch $@
+test-matrix: $(addprefix test-,$(STACKS))
 
-test-colab: $(STAMP) $(COLAB_STAMP)
-	COLAB_VENV=$(COLAB_VENV) $(TEST_ENV) $(PY) -m pytest -n 0 -m colab tests/test_colab_sim.py $(PYTEST_ARGS)
+# .ci/run and every job of .github/workflows/ci.yml run these targets and nothing else.
+ci:
+	@failed=""; for t in $(CI_TARGETS); do $(MAKE) --no-print-directory $$t || failed="$$failed $$t"; done; \
+	  if [ -n "$$failed" ]; then echo "CI failed:$$failed"; exit 1; fi; echo "CI passed: $(CI_TARGETS)"
 
-test-all: test test-browser test-colab
+ci-targets:
+	@echo $(CI_TARGETS)
 
 execute: $(STAMP)
-	$(TEST_ENV) $(PY) tests/maint.py execute $(NB)
+	$(PY) tools/execute.py $(NB)
 
 figures: $(STAMP)
-	$(PY) figures/make_figures.py
+	$(PY) tools/figures.py
 
-badges: $(STAMP)
-	$(PY) tests/maint.py badges
+readme: $(STAMP)
+	$(PY) tools/readme.py
 
 bench: $(STAMP)
-	$(PY) tests/maint.py bench
+	$(PY) tools/bench.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) $(COLAB_VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) $(addprefix .venv-,$(STACKS)) .pytest_cache test-artifacts

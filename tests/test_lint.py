@@ -1,27 +1,20 @@
-"""ruff lints and formats the tooling and the notebooks' code (it reads .ipynb natively)."""
+"""ruff lints and formats the tools, the tests and the notebooks' code (it reads .ipynb natively)."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from nbutil import ROOT
+import pytest
+
+from tools.nb import ROOT
 
 
-def _ruff() -> str:
-    exe = Path(sys.executable).with_name("ruff")
-    return str(exe) if exe.exists() else shutil.which("ruff") or "ruff"
-
-
-def test_ruff_check():
-    proc = subprocess.run([_ruff(), "check", "."], cwd=ROOT, capture_output=True, text=True)
+@pytest.mark.parametrize(
+    "command", [["check", "."], ["format", "--check", "."]], ids=["check", "format"]
+)
+def test_ruff(command):
+    ruff = Path(sys.executable).with_name("ruff")
+    proc = subprocess.run([str(ruff), *command], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-
-
-def test_ruff_format():
-    proc = subprocess.run(
-        [_ruff(), "format", "--check", "."], cwd=ROOT, capture_output=True, text=True
-    )
-    assert proc.returncode == 0, "run `ruff format .`\n" + proc.stdout + proc.stderr

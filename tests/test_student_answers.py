@@ -12,11 +12,9 @@ import linecache
 
 import pytest
 
-from tools.nb import NOTEBOOKS_DIR, cell_source
+from tools.nb import LESSONS, tagged_source
 
-pytestmark = pytest.mark.xdist_group("torch-in-process")
-
-WORKBOOK = NOTEBOOKS_DIR / "2.5.5-exercises.ipynb"
+WORKBOOK = LESSONS[-1]
 
 # (id, student code, check call, accepted?, phrase the feedback must contain)
 CASES = [
@@ -1126,11 +1124,7 @@ _ = torch.manual_seed(0)
 
 @pytest.fixture(scope="module")
 def checks_code():
-    import nbformat
-
-    nb = nbformat.read(WORKBOOK, as_version=4)
-    (cell,) = [c for c in nb.cells if "checks" in c.metadata.get("tags", [])]
-    return compile(cell_source(cell), "<workbook checks>", "exec")
+    return compile(tagged_source(WORKBOOK, "checks"), "<workbook checks>", "exec")
 
 
 def test_the_table_is_large_and_balanced():

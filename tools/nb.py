@@ -1,14 +1,93 @@
-"""The collection's notebooks: where they are, how to read them, their tags and Colab URLs."""
+"""The collection's notebooks, for the tools and the tests alike: where they are, reading them,
+their tags and titles, their Open-in-Colab links, and the nbval sanitizer."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
 SOLUTIONS_DIR = ROOT / "solutions"
+SANITIZER = ROOT / "tests" / "sanitize.cfg"
+LESSONS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+SOLUTIONS = sorted(SOLUTIONS_DIR.glob("*.ipynb"))
+ALL = LESSONS + SOLUTIONS  # reading order: lessons, extension, workbook, then the solutions
+IGNORE_OUTPUT_TAGS = {"nbval-ignore-output", "nbval-skip", "skip-execution"}
+INSTALL_GUARD = "%pip install -q --no-deps d2l==1.0.3"
+TITLE = re.compile(r"^# (?P<number>\d\.\d\.\d\S*) (?P<zh>.+?) · (?P<en>.+)$", re.M)
 
 
-def cell_source(cell) -> str:
-    src = cell["source"]
-    return src if isinstance(src, str) else "".join(src)
+def read(path: Path):
+    import nbformat
+
+    return nbformat.read(path, as_version=4)
+
+
+def rel(path: Path) -> str:
+    return path.resolve().relative_to(ROOT).as_posix()
+
+
+def ids(paths: list[Path]) -> list[str]:
+    return [rel(p) for p in paths]
+
+
+def tags(cell) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def code_cells(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def tagged_source(path: Path, tag: str) -> str:
+    """The code of the notebook's cells that carry `tag`, in order."""
+    return "\n".join(c.source for c in code_cells(read(path)) if tag in tags(c))
+
+
+def output_texts(cell) -> list[str]:
+    """The text of each output of a cell that nbval compares (stream text, text/plain)."""
+    texts = []
+    for out in cell.get("outputs", []):
+        if out["output_type"] == "stream":
+            texts.append(out["text"])
+        elif "text/plain" in out.get("data", {}):
+            texts.append(out["data"]["text/plain"])
+    return texts
+
+
+def title(path: Path) -> dict[str, str]:
+    """{'number', 'zh', 'en'} from the notebook's first line, '# 2.5.1 中文 · English'."""
+    m = TITLE.search(read(path).cells[0].source)
+    if not m:
+        raise ValueError(f"{rel(path)}: the first line must be '# 2.5.x 中文标题 · English Title'")
+    return m.groupdict()
+
+
+def colab_config() -> tuple[str, str]:
+    """(owner/repo, branch) from pyproject.toml's [tool.autograd-notebooks]."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    cfg = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    section = cfg["tool"]["autograd-notebooks"]
+    return section["colab-repo"], section["colab-branch"]
+
+
+def colab_url(path: Path) -> str:
+    repo, branch = colab_config()
+    return f"https://colab.research.google.com/github/{repo}/blob/{branch}/{rel(path)}"
+
+
+def sanitizer() -> list[tuple[re.Pattern[str], str]]:
+    """The (regex, replacement) pairs of tests/sanitize.cfg, read as nbval reads them."""
+    text = SANITIZER.read_text(encoding="utf-8")
+    pairs = re.findall("^regex: (.*)$\n^replace: (.*)$", text, flags=re.M)
+    return [(re.compile(r), rep) for r, rep in pairs]
+
+
+def sanitize(text: str) -> str:
+    for regex, rep in sanitizer():
+        text = regex.sub(rep, text)
+    return text

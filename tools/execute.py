@@ -1,0 +1,42 @@
+"""Record a notebook's outputs: run it top to bottom in a fresh kernel, in place.
+
+    python tools/execute.py [NOTEBOOK ...]      (make execute NB=...; default: all)
+
+Recorded outputs must come from such a run (execution counts 1..n). The metadata is reset to
+the kernelspec alone, so a run on another machine does not change the file needlessly.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tools.nb import ALL, rel  # noqa: E402
+
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def execute(path: Path) -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    nb.metadata = nbformat.from_dict(
+        {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    )
+    nbformat.validate(nb)
+    nbformat.write(nb, path)
+    print(f"executed {rel(path)}")
+
+
+if __name__ == "__main__":
+    for p in [Path(a).resolve() for a in sys.argv[1:]] or ALL:
+        execute(p)

@@ -1,0 +1,122 @@
+"""Regenerate every figure in figures/ from the notebook cell that draws it.
+
+    python tools/figures.py        (make figures)
+
+A figure is drawn by a code cell tagged `figure` whose code has a line `# figure: NAME`; the
+cell leaves the figure in `fig` and the data it shows in `figure_data`. The notebook's code
+cells run in order as plain Python (magics translated, the Colab-only branch skipped), and
+NAME.svg, NAME.png and NAME.json (the data and a digest of the drawing cell) are written.
+tests/test_figures.py recomputes the data and the digest, so a stale figure fails the tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import re
+import sys
+import types
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tools.nb import ALL, ROOT, code_cells, read, rel, tags  # noqa: E402
+
+FIGURES = ROOT / "figures"
+NAME = re.compile(r"^# figure: ([a-z0-9-]+)\s*$", re.M)
+
+
+def figure_cells(path: Path) -> dict[str, str]:
+    """{figure name: code of the cell that draws it} for one notebook."""
+    found = {}
+    for cell in code_cells(read(path)):
+        if "figure" in tags(cell):
+            m = NAME.search(cell.source)
+            if not m:
+                raise ValueError(
+                    f"{rel(path)}: a cell tagged 'figure' needs a '# figure: NAME' line"
+                )
+            found[m.group(1)] = cell.source
+    return found
+
+
+def figure_notebooks() -> dict[Path, dict[str, str]]:
+    return {p: cells for p in ALL if (cells := figure_cells(p))}
+
+
+def digest(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def _stub_d2l() -> dict[str, types.ModuleType]:
+    """A d2l whose plot draws nothing: the data comes out the same, without d2l's imports."""
+    import matplotlib.pyplot as plt
+
+    package, module = types.ModuleType("d2l"), types.ModuleType("d2l.torch")
+    module.plt, module.plot, package.torch = plt, lambda *a, **k: plt.figure(), module
+    return {"d2l": package, "d2l.torch": module}
+
+
+def draw(path: Path, stub_d2l: bool = False) -> dict[str, tuple[object, object]]:
+    """Run the notebook's code up to its last figure cell: {name: (fig, figure_data)}."""
+    import matplotlib
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    matplotlib.use("Agg")  # in this process only: an MPLBACKEND variable would reach kernels
+    matplotlib.rcParams["svg.hashsalt"] = "d2l-autograd"  # stable SVG ids
+    transform = TransformerManager().transform_cell
+    cells = code_cells(read(path))
+    last = max(i for i, c in enumerate(cells) if "figure" in tags(c))
+    namespace: dict = {"__name__": "__figures__", "get_ipython": lambda: None}
+    results, cwd, saved = {}, os.getcwd(), {n: sys.modules.get(n) for n in ("d2l", "d2l.torch")}
+    os.chdir(path.parent)
+    if stub_d2l:
+        sys.modules.update(_stub_d2l())
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # the cells print what they teach
+            for cell in cells[: last + 1]:
+                if tags(cell) & {"nbval-ignore-output", "explorer"}:
+                    continue  # timings and widgets: not needed for a figure
+                exec(compile(transform(cell.source), f"<{path.name}>", "exec"), namespace)  # noqa: S102
+                if "figure" in tags(cell):
+                    results[NAME.search(cell.source).group(1)] = (
+                        namespace["fig"],
+                        namespace["figure_data"],
+                    )
+    finally:
+        os.chdir(cwd)
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+    return results
+
+
+def to_json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def main() -> int:
+    import matplotlib.pyplot as plt
+
+    for path, cells in figure_notebooks().items():
+        drawn = draw(path)
+        for name, code in cells.items():
+            fig, data = drawn[name]
+            fig.savefig(FIGURES / f"{name}.svg", bbox_inches="tight", metadata={"Date": None})
+            fig.savefig(
+                FIGURES / f"{name}.png", bbox_inches="tight", dpi=100, metadata={"Software": None}
+            )
+            (FIGURES / f"{name}.json").write_text(
+                to_json({"cell_sha256": digest(code), "data": data})
+            )
+            print(f"wrote figures/{name}.svg, .png, .json")
+        plt.close("all")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
