@@ -1,68 +1,80 @@
-"""Fixtures for the tests that start JupyterLab (`make lab`, the browser suite)."""
+"""Fixtures for the tests that start JupyterLab: `make lab`'s test and the browser suites
+(tests/test_browser.py, tests/test_explorers.py), which share one server and one chromium.
+Every wait names its step and, on a timeout, shows the end of the server's log."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-LAB_START_SECONDS = float(os.environ.get("LAB_START_SECONDS", "180"))  # a busy machine is slow
+from tools.nb import ALL, ROOT, code_cells, read, rel
+
+SLOW = float(os.environ.get("BROWSER_SLOW_FACTOR", "1"))  # scale every wait on a slow machine
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+CHROMIUM = (
+    os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+)
+CHROMIUM_ARGS = "--no-sandbox --disable-gpu --disable-quic --no-first-run --disable-sync \
+    --disable-background-networking --disable-component-update".split()
 
 
-def _wait_for(step: str, ready, timeout: float, log: Path | None = None, every: float = 0.25):
-    """Poll ready() until it returns a true value; on timeout, fail naming the step (and the log)."""
-    deadline = time.monotonic() + timeout
+def wait_for(step: str, ready, timeout: float, log: Path | None = None, every: float = 0.25):
+    """Poll ready() until it returns a true value; on timeout, fail naming the step."""
+    deadline = time.monotonic() + timeout * SLOW
     while True:
         try:
-            value = ready()
-            if value:
+            if value := ready():
                 return value
         except OSError:
             pass
         if time.monotonic() > deadline:
             tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-            pytest.fail(
-                f"timed out after {timeout:.0f} s waiting for {step}"
-                + (f"; log {log}:\n{tail}" if log else "")
-            )
+            pytest.fail(f"timed out after {timeout * SLOW:.0f} s waiting for {step}\n{tail}")
         time.sleep(every)
 
 
 class Lab:
-    """A JupyterLab server started in its own process group, with its REST API."""
+    """A JupyterLab server in its own process group, and its REST API."""
 
-    def __init__(self, command: list[str], token: str, port: int, log: Path, cwd: Path, env: dict):
-        self.base, self.token, self.log = f"http://127.0.0.1:{port}", token, log
-        with log.open("w") as out:
-            self.proc = subprocess.Popen(
-                command,
-                cwd=cwd,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, **env},
-                start_new_session=True,
-            )
+    def __init__(self, command: list[str], cwd: Path, env: dict, work: Path):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.token, self.log, self.base = (
+            "lab-test-token",
+            work / "lab.log",
+            f"http://127.0.0.1:{port}",
+        )
+        command = [a.replace("{port}", str(port)).replace("{token}", self.token) for a in command]
+        env = {
+            "JUPYTER_CONFIG_DIR": str(work / "cfg"),
+            "JUPYTER_RUNTIME_DIR": str(work / "rt"),
+            **env,
+        }
+        with self.log.open("w") as out:
+            self.proc = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+                                         env={**os.environ, **env}, start_new_session=True)  # fmt: skip
 
         def up():
             if self.proc.poll() is not None:
-                pytest.fail(
-                    f"JupyterLab exited with {self.proc.returncode}:\n{log.read_text()[-3000:]}"
-                )
+                pytest.fail(f"JupyterLab exited ({self.proc.returncode}):\n{self.log.read_text()}")
             return self.api("/api/status")
 
-        _wait_for("JupyterLab to answer /api/status", up, LAB_START_SECONDS, log)
+        wait_for("JupyterLab to answer /api/status", up, 180, self.log)
 
     def request(self, path: str, method: str = "GET") -> tuple[int, bytes]:
-        req = urllib.request.Request(
-            self.base + path, method=method, headers={"Authorization": f"token {self.token}"}
-        )
+        headers = {"Authorization": f"token {self.token}"}
+        req = urllib.request.Request(self.base + path, method=method, headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=10) as resp:
                 return resp.status, resp.read()
@@ -71,7 +83,7 @@ class Lab:
 
     def api(self, path: str):
         status, body = self.request(path)
-        return json.loads(body) if status == 200 else None
+        return json.loads(body) if status == 200 and body else None
 
     def stop(self) -> None:
         for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
@@ -87,31 +99,117 @@ class Lab:
 
 @pytest.fixture(scope="session")
 def start_lab(tmp_path_factory):
-    """start_lab(command, cwd) → a running Lab, stopped at the end of the session. The command's
-    arguments may contain {port} and {token}, filled in here."""
-    labs = []
-
-    def start(command: list[str], cwd: Path, env: dict | None = None) -> Lab:
-        work = tmp_path_factory.mktemp("lab")
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        token = "lab-test-token"
-        command = [a.replace("{port}", str(port)).replace("{token}", token) for a in command]
-        env = {
-            "JUPYTER_CONFIG_DIR": str(work / "config"),
-            "JUPYTER_RUNTIME_DIR": str(work / "runtime"),
-            **(env or {}),
-        }
-        labs.append(Lab(command, token, port, work / "lab.log", cwd, env))
-        return labs[-1]
-
-    yield start
+    """start_lab(command, cwd, env) → a running Lab ({port} and {token} in the command are
+    filled in); every one is stopped at the end of the session."""
+    labs: list[Lab] = []
+    yield (
+        lambda command, cwd, env=None: (
+            labs.append(Lab(command, cwd, env or {}, tmp_path_factory.mktemp("lab"))) or labs[-1]
+        )
+    )
     for lab in labs:
         lab.stop()
 
 
 @pytest.fixture(scope="session")
-def wait_for():
-    """wait_for(step, ready, timeout, log=None, every=0.25): poll, and on timeout fail naming the step."""
-    return _wait_for
+def lab(start_lab, tmp_path_factory):
+    """JupyterLab over a scratch copy of the notebooks with every output and count cleared."""
+    if CHROMIUM is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is required under CI=true (apt-get install chromium)")
+        pytest.skip("chromium not found: apt-get install chromium to run the browser suites")
+    import nbformat
+
+    work = tmp_path_factory.mktemp("browser")
+    for path in ALL:
+        nb = read(path)
+        for cell in code_cells(nb):
+            cell.outputs, cell.execution_count = [], None
+        (work / rel(path)).parent.mkdir(exist_ok=True)
+        nbformat.write(nb, work / rel(path))
+    settings = work / ".settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    command = f"{sys.executable} -m jupyterlab --no-browser --ip=127.0.0.1 --port={{port}} \
+        --IdentityProvider.token={{token}} --ServerApp.root_dir={work} --allow-root".split()
+    server = start_lab(command, work, {"JUPYTERLAB_SETTINGS_DIR": str(work / ".settings")})
+    yield server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(server.log, ARTIFACTS / "lab.log")
+
+
+@pytest.fixture(scope="session")
+def browser(lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class NotebookPage:
+    """One notebook open in JupyterLab in chromium."""
+
+    def __init__(self, page, lab: Lab, path: Path):
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        self.page, self.lab, self.path = page, lab, rel(path)
+        self.n_code = len(code_cells(read(path)))
+        for attempt in (1, 2):  # one retry of the whole page load
+            try:
+                page.goto(
+                    f"{lab.base}/lab/tree/{self.path}?reset&token={lab.token}", timeout=60e3 * SLOW
+                )
+                page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90e3 * SLOW)
+                idle = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
+                page.wait_for_selector(idle, timeout=120e3 * SLOW)
+                return
+            except PlaywrightTimeout as err:
+                if attempt == 2:
+                    pytest.fail(
+                        f"{self.path}: the page did not load with an idle kernel, twice: {err}"
+                    )
+
+    def saved(self) -> dict:
+        return self.lab.api(f"/api/contents/{self.path}?content=1")["content"]
+
+    def run_all(self) -> dict:
+        """Kernel → Restart Kernel and Run All Cells; wait until the last cell ran; save."""
+        self.page.get_by_role("menuitem", name="Kernel", exact=True).click()
+        self.page.get_by_role("menuitem", name="Restart Kernel and Run All Cells…").click()
+        self.page.locator(".jp-Dialog .jp-mod-accept").click()
+
+        def last_cell_ran_and_saved():
+            self.page.keyboard.press("Control+s")
+            time.sleep(0.5)
+            counts = [
+                c.get("execution_count") for c in self.saved()["cells"] if c["cell_type"] == "code"
+            ]
+            idle = all(
+                s["kernel"]["execution_state"] == "idle" for s in self.lab.api("/api/sessions")
+            )
+            return counts and counts[-1] == self.n_code and idle
+
+        # about 3 s per code cell on a busy 2-core machine, and at least 2 minutes
+        step = f"{self.path}: all {self.n_code} code cells to run and be saved"
+        wait_for(step, last_cell_ran_and_saved, max(120, 3 * self.n_code), self.lab.log, every=1)
+        return self.saved()
+
+    def wait(self, step: str, ready, timeout: float = 60):
+        return wait_for(f"{self.path}: {step}", ready, timeout, self.lab.log)
+
+    def screenshot(self, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+@pytest.fixture
+def open_notebook(browser, lab):
+    """open_notebook(path) → a NotebookPage in a fresh browser context; its kernel is shut
+    down afterwards."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield lambda path: NotebookPage(context.new_page(), lab, path)
+    context.close()
+    for session in lab.api("/api/sessions") or []:
+        lab.request(f"/api/sessions/{session['id']}", method="DELETE")

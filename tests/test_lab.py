@@ -8,18 +8,15 @@ from tools.nb import LESSONS, ROOT
 
 
 def test_make_lab_serves_the_notebooks(start_lab):
-    lab = start_lab(
-        [
-            "make",
-            "--no-print-directory",
-            "lab",
-            f"VENV={sys.prefix}",
-            "PORT={port}",
-            "NO_BROWSER=1",
-            "LAB_ARGS=--IdentityProvider.token={token}",
-        ],
-        ROOT,
-    )
+    make = [
+        "make",
+        "--no-print-directory",
+        "lab",
+        f"VENV={sys.prefix}",
+        "PORT={port}",
+        "NO_BROWSER=1",
+    ]
+    lab = start_lab([*make, "LAB_ARGS=--IdentityProvider.token={token}"], ROOT)
     status, body = lab.request("/lab")
     assert status == 200 and b"JupyterLab" in body
     listed = {item["name"] for item in lab.api("/api/contents/notebooks")["content"]}
