@@ -134,7 +134,9 @@ def test_keyboard_drives_the_explorer_in_jupyterlab(
         for key in keys:
             nb.page.keyboard.press(key)
         want = " ".join(expected(ns[path]).split())  # HTML shows runs of spaces as one
-        nb.wait(f"the readout to show {want!r}", lambda: " ".join(shown.inner_text().split()) == want)
+        nb.wait(
+            f"the readout to show {want!r}", lambda: " ".join(shown.inner_text().split()) == want
+        )
     finally:
         shown.scroll_into_view_if_needed()
         nb.screenshot(f"explorer-{path.stem}")

@@ -6,8 +6,9 @@ Measured interleaved on one machine, BENCH_RUNS times each (default 3):
   importing exactly the modules its notebook ends up importing (recorded in a first pass, so
   lazy imports count as imports) and then stopping;
 * the suite: `make test` itself, whose set-up step finds nothing to do.
-Prints the medians, their ratio, and each notebook's time beyond its imports; writes
-test-artifacts/bench.json.
+Prints the medians, their ratio, and each notebook's time beyond its imports. Then, in a real
+kernel (so figures are rendered as in JupyterLab), the explorers' time per update when a control
+moves. Writes test-artifacts/bench.json. `python tools/bench.py explorers` runs only the latter.
 """
 
 from __future__ import annotations
@@ -108,7 +109,47 @@ def beyond_imports(path: Path) -> float:
         kernel.stop()
 
 
+# (notebook, widget factory, the control that moves, its values): 20 moves each
+EXPLORERS = [
+    ("solutions/2.5.5-ex5-plot-sin-and-derivative.ipynb", "tangent_explorer()", "children[0]",
+     [-5 + 0.5 * i for i in range(20)]),
+    ("notebooks/2.5.4-gradients-and-python-control-flow.ipynb", "control_flow_explorer()",
+     "children[0].children[0]", [10 ** (-3 + 0.2 * i) for i in range(20)]),
+    ("notebooks/2.5.4x-extension-computation-graphs-and-backprop.ipynb", "backprop_explorer()",
+     "children[0]", [i % 8 for i in range(1, 21)]),
+]  # fmt: skip
+
+
+def explorers() -> dict[str, float]:
+    """Median milliseconds per update of each explorer, measured inside a kernel."""
+    from tools.nb import tagged_source
+
+    result = {}
+    for path, make, control, values in EXPLORERS:
+        kernel = _kernel(ROOT / path)
+        try:
+            for tag in ("setup", "lesson", "explorer"):
+                _run(kernel, tagged_source(ROOT / path, tag))
+            code = f"""import statistics, time
+w = {make}
+times = []
+for v in {values!r}:
+    start = time.perf_counter()
+    w.{control}.value = v
+    times.append(time.perf_counter() - start)
+print(statistics.median(times) * 1e3)"""
+            result[path] = float(_run(kernel, code).split()[-1])
+        finally:
+            kernel.stop()
+        print(f"  {result[path]:6.1f} ms per update  {path}", flush=True)
+    return result
+
+
 def main() -> int:
+    if sys.argv[1:] == ["explorers"]:
+        print("explorers, median time per update:")
+        explorers()
+        return 0
     workers = os.cpu_count() or 1  # what pytest -n auto uses
     for path in ALL:
         imports_of(path)

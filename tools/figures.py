@@ -77,8 +77,6 @@ def draw(path: Path, stub_d2l: bool = False) -> dict[str, tuple[object, object]]
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # the cells print what they teach
             for cell in cells[: last + 1]:
-                if tags(cell) & {"nbval-ignore-output", "explorer"}:
-                    continue  # timings and widgets: not needed for a figure
                 exec(compile(transform(cell.source), f"<{path.name}>", "exec"), namespace)  # noqa: S102
                 if "figure" in tags(cell):
                     results[NAME.search(cell.source).group(1)] = (

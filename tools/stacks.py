@@ -34,7 +34,7 @@ COLAB_PACKAGES = (
 ).split()
 # PyPI's torch is the CUDA build; its nvidia-*/triton dependencies are not on Colab's CPU runtime.
 NOT_ON_COLAB_CPU = re.compile(r"^(nvidia-|triton|cuda-)")
-FULL_TESTS = "tests/test_stack.py tests/test_checks.py tests/test_student_answers.py".split()
+FULL_TESTS = "tests/test_stack.py tests/test_checks.py tests/test_student_answers.py tests/test_explorers.py".split()
 
 
 def constraints(name: str) -> str:
