@@ -1,6 +1,5 @@
-"""Fixtures for the tests that start JupyterLab: `make lab`'s test and the browser suites
-(tests/test_browser.py, tests/test_explorers.py), which share one server and one chromium.
-Every wait names its step and, on a timeout, shows the end of the server's log."""
+"""Fixtures for the tests that start JupyterLab: `make lab`'s test and the browser suites, which
+share one server and one chromium. Every wait names its step; a timeout shows the server's log."""
 
 from __future__ import annotations
 
@@ -21,9 +20,7 @@ from tools.nb import ALL, ROOT, code_cells, read, rel
 
 SLOW = float(os.environ.get("BROWSER_SLOW_FACTOR", "1"))  # scale every wait on a slow machine
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-CHROMIUM = (
-    os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-)
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium")
 CHROMIUM_ARGS = "--no-sandbox --disable-gpu --disable-quic --no-first-run --disable-sync \
     --disable-background-networking --disable-component-update".split()
 
@@ -31,46 +28,45 @@ CHROMIUM_ARGS = "--no-sandbox --disable-gpu --disable-quic --no-first-run --disa
 def wait_for(step: str, ready, timeout: float, log: Path | None = None, every: float = 0.25):
     """Poll ready() until it returns a true value; on timeout, fail naming the step."""
     deadline = time.monotonic() + timeout * SLOW
-    while True:
-        try:
-            if value := ready():
-                return value
-        except OSError:
-            pass
+    while not (value := _try(ready)):
         if time.monotonic() > deadline:
             tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
             pytest.fail(f"timed out after {timeout * SLOW:.0f} s waiting for {step}\n{tail}")
         time.sleep(every)
+    return value
+
+
+def _try(ready):
+    try:
+        return ready()
+    except OSError:  # the server is not listening yet
+        return None
 
 
 class Lab:
-    """A JupyterLab server in its own process group, and its REST API."""
+    """A JupyterLab server in its own process group; {port} and {token} in the command are set."""
 
     def __init__(self, command: list[str], cwd: Path, env: dict, work: Path):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        self.token, self.log, self.base = (
-            "lab-test-token",
-            work / "lab.log",
-            f"http://127.0.0.1:{port}",
-        )
+        self.token, self.log, self.base = "token", work / "lab.log", f"http://127.0.0.1:{port}"
         command = [a.replace("{port}", str(port)).replace("{token}", self.token) for a in command]
         env = {
-            "JUPYTER_CONFIG_DIR": str(work / "cfg"),
-            "JUPYTER_RUNTIME_DIR": str(work / "rt"),
+            **os.environ,
+            "JUPYTER_CONFIG_DIR": str(work),
+            "JUPYTER_RUNTIME_DIR": str(work),
             **env,
         }
         with self.log.open("w") as out:
-            self.proc = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                                         env={**os.environ, **env}, start_new_session=True)  # fmt: skip
+            self.proc = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=out, env=env,
+                                         start_new_session=True)  # fmt: skip
+        wait_for("JupyterLab to answer /api/status", self._up, 180, self.log)
 
-        def up():
-            if self.proc.poll() is not None:
-                pytest.fail(f"JupyterLab exited ({self.proc.returncode}):\n{self.log.read_text()}")
-            return self.api("/api/status")
-
-        wait_for("JupyterLab to answer /api/status", up, 180, self.log)
+    def _up(self):
+        if self.proc.poll() is not None:
+            pytest.fail(f"JupyterLab exited ({self.proc.returncode}):\n{self.log.read_text()}")
+        return self.api("/api/status")
 
     def request(self, path: str, method: str = "GET") -> tuple[int, bytes]:
         headers = {"Authorization": f"token {self.token}"}
@@ -99,21 +95,22 @@ class Lab:
 
 @pytest.fixture(scope="session")
 def start_lab(tmp_path_factory):
-    """start_lab(command, cwd, env) → a running Lab ({port} and {token} in the command are
-    filled in); every one is stopped at the end of the session."""
+    """start_lab(command, cwd, env=None) → a running Lab, stopped at the end of the session."""
     labs: list[Lab] = []
-    yield (
-        lambda command, cwd, env=None: (
-            labs.append(Lab(command, cwd, env or {}, tmp_path_factory.mktemp("lab"))) or labs[-1]
-        )
-    )
+
+    def start(command, cwd, env=None):
+        labs.append(Lab(command, cwd, env or {}, tmp_path_factory.mktemp("lab")))
+        return labs[-1]
+
+    yield start
     for lab in labs:
         lab.stop()
 
 
 @pytest.fixture(scope="session")
 def lab(start_lab, tmp_path_factory):
-    """JupyterLab over a scratch copy of the notebooks with every output and count cleared."""
+    """JupyterLab over a scratch copy of the notebooks with every output and count cleared, so
+    a saved count can only come from this run and nothing touches the repository."""
     if CHROMIUM is None:
         if os.environ.get("CI") == "true":
             pytest.fail("chromium is required under CI=true (apt-get install chromium)")
@@ -127,12 +124,12 @@ def lab(start_lab, tmp_path_factory):
             cell.outputs, cell.execution_count = [], None
         (work / rel(path)).parent.mkdir(exist_ok=True)
         nbformat.write(nb, work / rel(path))
-    settings = work / ".settings" / "@jupyterlab" / "apputils-extension"
+    settings = work / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-    command = f"{sys.executable} -m jupyterlab --no-browser --ip=127.0.0.1 --port={{port}} \
-        --IdentityProvider.token={{token}} --ServerApp.root_dir={work} --allow-root".split()
-    server = start_lab(command, work, {"JUPYTERLAB_SETTINGS_DIR": str(work / ".settings")})
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", "--port={port}",
+               "--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}", "--allow-root"]  # fmt: skip
+    server = start_lab(command, work, {"JUPYTERLAB_SETTINGS_DIR": str(work / "settings")})
     yield server
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(server.log, ARTIFACTS / "lab.log")
@@ -149,27 +146,23 @@ def browser(lab):
 
 
 class NotebookPage:
-    """One notebook open in JupyterLab in chromium."""
+    """One notebook open in JupyterLab in chromium; the page load is retried once."""
 
     def __init__(self, page, lab: Lab, path: Path):
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         self.page, self.lab, self.path = page, lab, rel(path)
         self.n_code = len(code_cells(read(path)))
-        for attempt in (1, 2):  # one retry of the whole page load
+        for attempt in (1, 2):
             try:
-                page.goto(
-                    f"{lab.base}/lab/tree/{self.path}?reset&token={lab.token}", timeout=60e3 * SLOW
-                )
+                page.goto(f"{lab.base}/lab/tree/{self.path}?reset&token={lab.token}")
                 page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90e3 * SLOW)
                 idle = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
                 page.wait_for_selector(idle, timeout=120e3 * SLOW)
                 return
             except PlaywrightTimeout as err:
                 if attempt == 2:
-                    pytest.fail(
-                        f"{self.path}: the page did not load with an idle kernel, twice: {err}"
-                    )
+                    pytest.fail(f"{self.path}: no page with an idle kernel, twice: {err}")
 
     def saved(self) -> dict:
         return self.lab.api(f"/api/contents/{self.path}?content=1")["content"]
@@ -180,24 +173,22 @@ class NotebookPage:
         self.page.get_by_role("menuitem", name="Restart Kernel and Run All Cells…").click()
         self.page.locator(".jp-Dialog .jp-mod-accept").click()
 
-        def last_cell_ran_and_saved():
+        def done():
             self.page.keyboard.press("Control+s")
             time.sleep(0.5)
-            counts = [
-                c.get("execution_count") for c in self.saved()["cells"] if c["cell_type"] == "code"
-            ]
-            idle = all(
-                s["kernel"]["execution_state"] == "idle" for s in self.lab.api("/api/sessions")
-            )
-            return counts and counts[-1] == self.n_code and idle
+            cells = [c for c in self.saved()["cells"] if c["cell_type"] == "code"]
+            sessions = self.lab.api("/api/sessions")
+            idle = all(s["kernel"]["execution_state"] == "idle" for s in sessions)
+            return cells and cells[-1].get("execution_count") == self.n_code and idle
 
         # about 3 s per code cell on a busy 2-core machine, and at least 2 minutes
-        step = f"{self.path}: all {self.n_code} code cells to run and be saved"
-        wait_for(step, last_cell_ran_and_saved, max(120, 3 * self.n_code), self.lab.log, every=1)
+        self.wait(
+            f"all {self.n_code} code cells to run and be saved", done, max(120, 3 * self.n_code)
+        )
         return self.saved()
 
     def wait(self, step: str, ready, timeout: float = 60):
-        return wait_for(f"{self.path}: {step}", ready, timeout, self.lab.log)
+        return wait_for(f"{self.path}: {step}", ready, timeout, self.lab.log, every=0.5)
 
     def screenshot(self, name: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -206,8 +197,7 @@ class NotebookPage:
 
 @pytest.fixture
 def open_notebook(browser, lab):
-    """open_notebook(path) → a NotebookPage in a fresh browser context; its kernel is shut
-    down afterwards."""
+    """open_notebook(path) → a NotebookPage in a fresh context; afterwards its kernel stops."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     yield lambda path: NotebookPage(context.new_page(), lab, path)
     context.close()

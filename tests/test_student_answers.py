@@ -17,23 +17,16 @@ from tools.nb import LESSONS, tagged_source
 WORKBOOK = LESSONS[-1]
 
 # (id, student code, check call, accepted?, phrase the feedback must contain)
+# fmt: off
 CASES = [
-    # ---- exercise 1: second derivative
-    (
-        "ex1-autograd-grad-twice",
-        """
+    # ---- ex1
+    ("ex1-autograd-grad-twice", """
 def second_derivative(f, x):
     x = x.detach().requires_grad_(True)
     (g,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
     return torch.autograd.grad(g.sum(), x)[0]
-""",
-        "check_ex1(second_derivative)",
-        True,
-        "6x",
-    ),
-    (
-        "ex1-backward-route",
-        """
+""", "check_ex1(second_derivative)", True, "6x"),
+    ("ex1-backward-route", """
 def second_derivative(f, x):
     x.requires_grad_(True)
     f(x).sum().backward(create_graph=True)
@@ -41,38 +34,20 @@ def second_derivative(f, x):
     x.grad = None
     g.sum().backward()
     return x.grad
-""",
-        "check_ex1(second_derivative)",
-        True,
-        "正确",
-    ),
-    (
-        "ex1-torch-func",
-        """
+""", "check_ex1(second_derivative)", True, "正确"),
+    ("ex1-torch-func", """
 from torch.func import grad, vmap
 def second_derivative(f, x):
     return vmap(grad(grad(f)))(x)
-""",
-        "check_ex1(second_derivative)",
-        True,
-        "正确",
-    ),
-    (
-        "ex1-grad-outputs",
-        """
+""", "check_ex1(second_derivative)", True, "正确"),
+    ("ex1-grad-outputs", """
 def second_derivative(f, x):
     x = x.clone().requires_grad_()
     y = f(x)
     dy = torch.autograd.grad(y, x, grad_outputs=torch.ones_like(y), create_graph=True)[0]
     return torch.autograd.grad(dy, x, grad_outputs=torch.ones_like(dy))[0]
-""",
-        "check_ex1(second_derivative)",
-        True,
-        "正确",
-    ),
-    (
-        "ex1-list-of-floats",
-        """
+""", "check_ex1(second_derivative)", True, "正确"),
+    ("ex1-list-of-floats", """
 def second_derivative(f, x):
     out = []
     for v in x:
@@ -80,308 +55,157 @@ def second_derivative(f, x):
         (d1,) = torch.autograd.grad(f(t), t, create_graph=True)
         out.append(torch.autograd.grad(d1, t)[0].item())
     return out
-""",
-        "check_ex1(second_derivative)",
-        True,
-        "正确",
-    ),
-    (
-        "ex1-first-derivative-only",
-        """
+""", "check_ex1(second_derivative)", True, "正确"),
+    ("ex1-first-derivative-only", """
 def second_derivative(f, x):
     x = x.detach().requires_grad_(True)
     return torch.autograd.grad(f(x).sum(), x)[0]
-""",
-        "check_ex1(second_derivative)",
-        False,
-        "一阶导数",
-    ),
-    (
-        "ex1-no-create-graph",
-        """
+""", "check_ex1(second_derivative)", False, "一阶导数"),
+    ("ex1-no-create-graph", """
 def second_derivative(f, x):
     x = x.detach().requires_grad_(True)
     (g,) = torch.autograd.grad(f(x).sum(), x)
     return torch.autograd.grad(g.sum(), x)[0]
-""",
-        "check_ex1(second_derivative)",
-        False,
-        "create_graph=True",
-    ),
-    (
-        "ex1-x-not-marked",
-        """
+""", "check_ex1(second_derivative)", False, "create_graph=True"),
+    ("ex1-x-not-marked", """
 def second_derivative(f, x):
     (g,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
     return torch.autograd.grad(g.sum(), x)[0]
-""",
-        "check_ex1(second_derivative)",
-        False,
-        "requires_grad_(True)",
-    ),
-    (
-        "ex1-grad-not-reset",
-        """
+""", "check_ex1(second_derivative)", False, "requires_grad_(True)"),
+    ("ex1-grad-not-reset", """
 def second_derivative(f, x):
     x.requires_grad_(True)
     f(x).sum().backward(create_graph=True)
     x.grad.sum().backward()
     return x.grad
-""",
-        "check_ex1(second_derivative)",
-        False,
-        "设为 None",
-    ),
-    (
-        "ex1-forgot-return",
-        """
+""", "check_ex1(second_derivative)", False, "设为 None"),
+    ("ex1-forgot-return", """
 def second_derivative(f, x):
     x = x.detach().requires_grad_(True)
     (g,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
     d2 = torch.autograd.grad(g.sum(), x)[0]
-""",
-        "check_ex1(second_derivative)",
-        False,
-        "return",
-    ),
-    (
-        "ex1-not-a-function",
-        "second_derivative = '6x'",
-        "check_ex1(second_derivative)",
-        False,
-        "应该是一个函数",
-    ),
-    # ---- exercise 2: backward twice
-    (
-        "ex2-retain-graph-clone",
-        """
+""", "check_ex1(second_derivative)", False, "return"),
+    ("ex1-not-a-function", "second_derivative = '6x'", "check_ex1(second_derivative)", False, "应该是一个函数"),
+    # ---- ex2
+    ("ex2-retain-graph-clone", """
 x = torch.arange(4.0, requires_grad=True)
 y = x**2
 y.sum().backward(retain_graph=True)
 y.sum().backward()
 ex2_answer = x.grad.clone()
-""",
-        "check_ex2(ex2_answer)",
-        True,
-        "正确",
-    ),
-    (
-        "ex2-alias-not-zeroed",
-        """
+""", "check_ex2(ex2_answer)", True, "正确"),
+    ("ex2-alias-not-zeroed", """
 x = torch.arange(4.0, requires_grad=True)
 y = x**2
 y.sum().backward(retain_graph=True)
 y.sum().backward()
 ex2_answer = x.grad
-""",
-        "check_ex2(ex2_answer)",
-        True,
-        "正确",
-    ),
-    (
-        "ex2-autograd-grad-sum",
-        """
+""", "check_ex2(ex2_answer)", True, "正确"),
+    ("ex2-autograd-grad-sum", """
 x = torch.arange(4.0, requires_grad=True)
 y = x**2
 (g1,) = torch.autograd.grad(y.sum(), x, retain_graph=True)
 (g2,) = torch.autograd.grad(y.sum(), x)
 ex2_answer = g1 + g2
-""",
-        "check_ex2(ex2_answer)",
-        True,
-        "正确",
-    ),
-    (
-        "ex2-as-list",
-        """
+""", "check_ex2(ex2_answer)", True, "正确"),
+    ("ex2-as-list", """
 x = torch.arange(4.0, requires_grad=True)
 y = x**2
 y.sum().backward(retain_graph=True)
 y.sum().backward()
 ex2_answer = x.grad.tolist()
-""",
-        "check_ex2(ex2_answer)",
-        True,
-        "正确",
-    ),
-    (
-        "ex2-one-backward",
-        """
+""", "check_ex2(ex2_answer)", True, "正确"),
+    ("ex2-one-backward", """
 x = torch.arange(4.0, requires_grad=True)
 y = x**2
 y.sum().backward()
 ex2_answer = x.grad
-""",
-        "check_ex2(ex2_answer)",
-        False,
-        "一次反向传播",
-    ),
-    (
-        "ex2-zeroed-between",
-        """
+""", "check_ex2(ex2_answer)", False, "一次反向传播"),
+    ("ex2-zeroed-between", """
 x = torch.arange(4.0, requires_grad=True)
 y = x**2
 y.sum().backward(retain_graph=True)
 x.grad.zero_()
 y.sum().backward()
 ex2_answer = x.grad
-""",
-        "check_ex2(ex2_answer)",
-        False,
-        "清零",
-    ),
-    (
-        "ex2-alias-then-zeroed",
-        """
+""", "check_ex2(ex2_answer)", False, "清零"),
+    ("ex2-alias-then-zeroed", """
 x = torch.arange(4.0, requires_grad=True)
 y = x**2
 y.sum().backward(retain_graph=True)
 y.sum().backward()
 ex2_answer = x.grad
 x.grad.zero_()
-""",
-        "check_ex2(ex2_answer)",
-        False,
-        "clone()",
-    ),
-    (
-        "ex2-three-times",
-        """
+""", "check_ex2(ex2_answer)", False, "clone()"),
+    ("ex2-three-times", """
 x = torch.arange(4.0, requires_grad=True)
 y = x**2
 for _ in range(3):
     y.sum().backward(retain_graph=True)
 ex2_answer = x.grad
-""",
-        "check_ex2(ex2_answer)",
-        False,
-        "3 次",
-    ),
-    (
-        "ex2-the-values-of-y",
-        """
+""", "check_ex2(ex2_answer)", False, "3 次"),
+    ("ex2-the-values-of-y", """
 x = torch.arange(4.0, requires_grad=True)
 y = x**2
 ex2_answer = y
-""",
-        "check_ex2(ex2_answer)",
-        False,
-        "不是梯度",
-    ),
+""", "check_ex2(ex2_answer)", False, "不是梯度"),
     ("ex2-a-string", "ex2_answer = 'RuntimeError'", "check_ex2(ex2_answer)", False, "str"),
-    (
-        "ex2-wrong-element",
-        "ex2_answer = torch.tensor([0.0, 4.0, 9.0, 12.0])",
-        "check_ex2(ex2_answer)",
-        False,
-        "第 2 个元素",
-    ),
-    # ---- exercise 3: vector input to the control-flow f
-    (
-        "ex3-sum-backward",
-        """
+    ("ex2-wrong-element", 'ex2_answer = torch.tensor([0.0, 4.0, 9.0, 12.0])', "check_ex2(ex2_answer)", False, "第 2 个元素"),
+    # ---- ex3
+    ("ex3-sum-backward", """
 a = torch.randn(size=(3,), requires_grad=True)
 d = f(a)
 d.sum().backward()
 ex3_answer = a.grad
-""",
-        "check_ex3(a, ex3_answer)",
-        True,
-        "正确",
-    ),
-    (
-        "ex3-ones-like",
-        """
+""", "check_ex3(a, ex3_answer)", True, "正确"),
+    ("ex3-ones-like", """
 a = torch.randn(size=(3,), requires_grad=True)
 d = f(a)
 d.backward(torch.ones_like(d))
 ex3_answer = a.grad
-""",
-        "check_ex3(a, ex3_answer)",
-        True,
-        "正确",
-    ),
-    (
-        "ex3-autograd-grad",
-        """
+""", "check_ex3(a, ex3_answer)", True, "正确"),
+    ("ex3-autograd-grad", """
 a = torch.randn(size=(3,), requires_grad=True)
 (ex3_answer,) = torch.autograd.grad(f(a).sum(), a)
-""",
-        "check_ex3(a, ex3_answer)",
-        True,
-        "正确",
-    ),
-    (
-        "ex3-matrix",
-        """
+""", "check_ex3(a, ex3_answer)", True, "正确"),
+    ("ex3-matrix", """
 a = torch.randn(size=(2, 3), requires_grad=True)
 f(a).sum().backward()
 ex3_answer = a.grad
-""",
-        "check_ex3(a, ex3_answer)",
-        True,
-        "正确",
-    ),
-    (
-        "ex3-sum-of-a",
-        """
+""", "check_ex3(a, ex3_answer)", True, "正确"),
+    ("ex3-mean-instead-of-sum", """
+a = torch.randn(size=(3,), requires_grad=True)
+f(a).mean().backward()
+ex3_answer = a.grad
+""", "check_ex3(a, ex3_answer)", False, "d.mean()"),
+    ("ex3-sum-of-a", """
 a = torch.randn(size=(3,), requires_grad=True)
 a.sum().backward()
 ex3_answer = a.grad
-""",
-        "check_ex3(a, ex3_answer)",
-        False,
-        "对 a 本身",
-    ),
-    (
-        "ex3-backward-twice",
-        """
+""", "check_ex3(a, ex3_answer)", False, "对 a 本身"),
+    ("ex3-backward-twice", """
 a = torch.randn(size=(3,), requires_grad=True)
 d = f(a)
 d.sum().backward(retain_graph=True)
 d.sum().backward()
 ex3_answer = a.grad
-""",
-        "check_ex3(a, ex3_answer)",
-        False,
-        "2 倍",
-    ),
-    (
-        "ex3-the-output",
-        """
+""", "check_ex3(a, ex3_answer)", False, "2 倍"),
+    ("ex3-the-output", """
 a = torch.randn(size=(3,), requires_grad=True)
 ex3_answer = f(a)
-""",
-        "check_ex3(a, ex3_answer)",
-        False,
-        "d = f(a) 的值",
-    ),
-    (
-        "ex3-one-element",
-        """
+""", "check_ex3(a, ex3_answer)", False, "d = f(a) 的值"),
+    ("ex3-one-element", """
 a = torch.randn(size=(3,), requires_grad=True)
 f(a).sum().backward()
 ex3_answer = a.grad[0]
-""",
-        "check_ex3(a, ex3_answer)",
-        False,
-        "形状",
-    ),
-    (
-        "ex3-scalar-a",
-        """
+""", "check_ex3(a, ex3_answer)", False, "形状"),
+    ("ex3-scalar-a", """
 a = torch.randn(size=(), requires_grad=True)
 f(a).backward()
 ex3_answer = a.grad
-""",
-        "check_ex3(a, ex3_answer)",
-        False,
-        "向量或矩阵",
-    ),
-    # ---- exercise 4: your own control flow
-    (
-        "ex4-sign-branch",
-        """
+""", "check_ex3(a, ex3_answer)", False, "向量或矩阵"),
+    # ---- ex4
+    ("ex4-sign-branch", """
 def g(x):
     if x > 0:
         return torch.sqrt(x)
@@ -391,14 +215,8 @@ def g_prime(x):
     if x > 0:
         return 1 / (2 * torch.sqrt(x))
     return 2 * x
-""",
-        "check_ex4(g, g_prime)",
-        True,
-        "正确",
-    ),
-    (
-        "ex4-constant-branch",
-        """
+""", "check_ex4(g, g_prime)", True, "正确"),
+    ("ex4-constant-branch", """
 def g(x):
     if x > 1:
         return x**2
@@ -407,14 +225,8 @@ def g(x):
 
 def g_prime(x):
     return 2 * x if x > 1 else 0
-""",
-        "check_ex4(g, g_prime)",
-        True,
-        "正确",
-    ),
-    (
-        "ex4-while-loop",
-        """
+""", "check_ex4(g, g_prime)", True, "正确"),
+    ("ex4-while-loop", """
 def g(x):
     y = x
     while y.abs() < 7:
@@ -426,14 +238,8 @@ def g_prime(x):
     while abs(x.item() * k) < 7:
         k *= 2
     return k
-""",
-        "check_ex4(g, g_prime)",
-        True,
-        "正确",
-    ),
-    (
-        "ex4-for-loop-polynomial",
-        """
+""", "check_ex4(g, g_prime)", True, "正确"),
+    ("ex4-for-loop-polynomial", """
 def g(x):
     y = torch.zeros(())
     for k in range(1, 4):
@@ -442,24 +248,12 @@ def g(x):
 
 def g_prime(x):
     return 1 + x + x**2
-""",
-        "check_ex4(g, g_prime)",
-        True,
-        "正确",
-    ),
-    (
-        "ex4-lambdas-with-if-expression",
-        """
+""", "check_ex4(g, g_prime)", True, "正确"),
+    ("ex4-lambdas-with-if-expression", """
 g = lambda x: x**3 if x > 0 else -(x**2)
 g_prime = lambda x: 3 * x**2 if x > 0 else -2 * x
-""",
-        "check_ex4(g, g_prime)",
-        True,
-        "正确",
-    ),
-    (
-        "ex4-branch-in-a-helper",
-        """
+""", "check_ex4(g, g_prime)", True, "正确"),
+    ("ex4-branch-in-a-helper", """
 def piece(x):
     if x < 1:
         return torch.exp(x)
@@ -470,14 +264,8 @@ def g(x):
 
 def g_prime(x):
     return 3 * torch.exp(x) if x < 1 else 3 * math.e
-""",
-        "check_ex4(g, g_prime)",
-        True,
-        "正确",
-    ),
-    (
-        "ex4-float-derivative",
-        """
+""", "check_ex4(g, g_prime)", True, "正确"),
+    ("ex4-float-derivative", """
 def g(x):
     if x >= 0:
         return x**2
@@ -485,28 +273,16 @@ def g(x):
 
 def g_prime(x):
     return 2 * abs(float(x))
-""",
-        "check_ex4(g, g_prime)",
-        True,
-        "正确",
-    ),
-    (
-        "ex4-if-only-in-a-comment",
-        """
+""", "check_ex4(g, g_prime)", True, "正确"),
+    ("ex4-if-only-in-a-comment", """
 def g(x):
     # if x > 0 我本来想分两种情况
     return x**2
 
 def g_prime(x):
     return 2 * x
-""",
-        "check_ex4(g, g_prime)",
-        False,
-        "注释里的字不算",
-    ),
-    (
-        "ex4-sign-error",
-        """
+""", "check_ex4(g, g_prime)", False, "注释里的字不算"),
+    ("ex4-sign-error", """
 def g(x):
     if x > 0:
         return x**3
@@ -514,14 +290,8 @@ def g(x):
 
 def g_prime(x):
     return -3 * x**2 if x > 0 else -2 * x
-""",
-        "check_ex4(g, g_prime)",
-        False,
-        "符号反了",
-    ),
-    (
-        "ex4-wrong-sqrt-derivative",
-        """
+""", "check_ex4(g, g_prime)", False, "符号反了"),
+    ("ex4-wrong-sqrt-derivative", """
 def g(x):
     if x > 0:
         return torch.sqrt(x)
@@ -529,14 +299,8 @@ def g(x):
 
 def g_prime(x):
     return 1 / torch.sqrt(x) if x > 0 else 2 * x
-""",
-        "check_ex4(g, g_prime)",
-        False,
-        "g_prime(0.3)",
-    ),
-    (
-        "ex4-outside-the-domain",
-        """
+""", "check_ex4(g, g_prime)", False, "g_prime(0.3)"),
+    ("ex4-outside-the-domain", """
 def g(x):
     if x > -1:
         return torch.sqrt(x)
@@ -544,14 +308,8 @@ def g(x):
 
 def g_prime(x):
     return 1 / (2 * torch.sqrt(x)) if x > -1 else 2 * x
-""",
-        "check_ex4(g, g_prime)",
-        False,
-        "定义域",
-    ),
-    (
-        "ex4-kink-on-a-check-point",
-        """
+""", "check_ex4(g, g_prime)", False, "定义域"),
+    ("ex4-kink-on-a-check-point", """
 def g(x):
     if x > 0.3:
         return x
@@ -559,14 +317,8 @@ def g(x):
 
 def g_prime(x):
     return 1.0 if x > 0.3 else -1.0
-""",
-        "check_ex4(g, g_prime)",
-        False,
-        "不可导",
-    ),
-    (
-        "ex4-constant-everywhere",
-        """
+""", "check_ex4(g, g_prime)", False, "不可导"),
+    ("ex4-constant-everywhere", """
 def g(x):
     if x > 0:
         return torch.tensor(1.0)
@@ -574,268 +326,116 @@ def g(x):
 
 def g_prime(x):
     return 0.0
-""",
-        "check_ex4(g, g_prime)",
-        False,
-        "都返回常数",
-    ),
-    (
-        "ex4-no-derivative-yet",
-        """
+""", "check_ex4(g, g_prime)", False, "都返回常数"),
+    ("ex4-no-derivative-yet", """
 def g(x):
     if x > 0:
         return x**2
     return x
 g_prime = None
-""",
-        "check_ex4(g, g_prime)",
-        False,
-        "还没有作答",
-    ),
-    # ---- exercise 5: sin and its derivative without cos
-    (
-        "ex5-sum-backward",
-        """
+""", "check_ex4(g, g_prime)", False, "还没有作答"),
+    # ---- ex5
+    ("ex5-sum-backward", """
 x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
 y = torch.sin(x)
 y.sum().backward()
 dy_dx = x.grad
-""",
-        "check_ex5(x, dy_dx)",
-        True,
-        "正确",
-    ),
-    (
-        "ex5-ones-like",
-        """
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-ones-like", """
 x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
 y = torch.sin(x)
 y.backward(torch.ones_like(y))
 dy_dx = x.grad
-""",
-        "check_ex5(x, dy_dx)",
-        True,
-        "正确",
-    ),
-    (
-        "ex5-autograd-grad",
-        """
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-autograd-grad", """
 x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
 y = torch.sin(x)
 (dy_dx,) = torch.autograd.grad(y.sum(), x)
-""",
-        "check_ex5(x, dy_dx)",
-        True,
-        "正确",
-    ),
-    (
-        "ex5-torch-func",
-        """
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-torch-func", """
 x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
 y = torch.sin(x)
 dy_dx = torch.func.vmap(torch.func.grad(torch.sin))(x.detach())
-""",
-        "check_ex5(x, dy_dx)",
-        True,
-        "正确",
-    ),
-    (
-        "ex5-cos-only-to-check",
-        """
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-cos-only-to-check", """
 x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
 y = torch.sin(x)
 y.sum().backward()
 dy_dx = x.grad
 print(torch.allclose(dy_dx, torch.cos(x)))  # 用 cos 核对一下
-""",
-        "check_ex5(x, dy_dx)",
-        True,
-        "正确",
-    ),
-    (
-        "ex5-numpy-array",
-        """
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-numpy-array", """
 x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
 y = torch.sin(x)
 y.sum().backward()
 dy_dx = x.grad.numpy()
-""",
-        "check_ex5(x, dy_dx)",
-        True,
-        "正确",
-    ),
-    (
-        "ex5-torch-cos",
-        """
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-torch-cos", """
 x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
 y = torch.sin(x)
 dy_dx = torch.cos(x)
-""",
-        "check_ex5(x, dy_dx)",
-        False,
-        "不许用 cos",
-    ),
-    (
-        "ex5-cos-of-detached",
-        """
+""", "check_ex5(x, dy_dx)", False, "不许用 cos"),
+    ("ex5-cos-of-detached", """
 x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
 y = torch.sin(x)
 dy_dx = torch.cos(x.detach())
-""",
-        "check_ex5(x, dy_dx)",
-        False,
-        "不许用 cos",
-    ),
-    (
-        "ex5-cos-through-a-name",
-        """
+""", "check_ex5(x, dy_dx)", False, "不许用 cos"),
+    ("ex5-cos-through-a-name", """
 x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
 y = torch.sin(x)
 c = x.detach().cos()
 dy_dx = c
-""",
-        "check_ex5(x, dy_dx)",
-        False,
-        "不许用 cos",
-    ),
-    (
-        "ex5-the-function-itself",
-        """
+""", "check_ex5(x, dy_dx)", False, "不许用 cos"),
+    ("ex5-the-function-itself", """
 x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
 y = torch.sin(x)
 dy_dx = y
-""",
-        "check_ex5(x, dy_dx)",
-        False,
-        "sin(x) 本身",
-    ),
-    (
-        "ex5-backward-twice",
-        """
+""", "check_ex5(x, dy_dx)", False, "sin(x) 本身"),
+    ("ex5-backward-twice", """
 x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
 y = torch.sin(x)
 y.sum().backward(retain_graph=True)
 y.sum().backward()
 dy_dx = x.grad
-""",
-        "check_ex5(x, dy_dx)",
-        False,
-        "2 倍",
-    ),
-    (
-        "ex5-half-the-grid",
-        """
+""", "check_ex5(x, dy_dx)", False, "2 倍"),
+    ("ex5-half-the-grid", """
 x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
 y = torch.sin(x)
 y.sum().backward()
 dy_dx = x.grad[:50]
-""",
-        "check_ex5(x, dy_dx)",
-        False,
-        "形状",
-    ),
-    # ---- exercise 6: the dependency graph
-    (
-        "ex6-set-of-tuples",
-        """
+""", "check_ex5(x, dy_dx)", False, "形状"),
+    # ---- ex6
+    ("ex6-set-of-tuples", """
 ex6_edges = {("x", "u1"), ("u1", "u2"), ("x", "u3"), ("u2", "u4"), ("u3", "u4"),
              ("x", "u5"), ("u4", "f"), ("u5", "f")}
-""",
-        "check_ex6(ex6_edges)",
-        True,
-        "三条路径",
-    ),
-    (
-        "ex6-list-of-lists",
-        """
+""", "check_ex6(ex6_edges)", True, "三条路径"),
+    ("ex6-list-of-lists", """
 ex6_edges = [["x", "u1"], ["u1", "u2"], ["x", "u3"], ["u2", "u4"], ["u3", "u4"],
              ["x", "u5"], ["u4", "f"], ["u5", "f"]]
-""",
-        "check_ex6(ex6_edges)",
-        True,
-        "正确",
-    ),
-    (
-        "ex6-arrow-strings",
-        """
-ex6_edges = ["x -> u1", "u1 -> u2", "x -> u3", "u2 -> u4", "u3 -> u4", "x -> u5", "u4 -> f", "u5 -> f"]
-""",
-        "check_ex6(ex6_edges)",
-        True,
-        "正确",
-    ),
-    (
-        "ex6-adjacency-dict",
-        """
-ex6_edges = {"x": ["u1", "u3", "u5"], "u1": ["u2"], "u2": ["u4"], "u3": ["u4"], "u4": ["f"], "u5": "f"}
-""",
-        "check_ex6(ex6_edges)",
-        True,
-        "正确",
-    ),
-    (
-        "ex6-capitals-and-subscripts",
-        """
+""", "check_ex6(ex6_edges)", True, "正确"),
+    ("ex6-arrow-strings", '\nex6_edges = ["x -> u1", "u1 -> u2", "x -> u3", "u2 -> u4", "u3 -> u4", "x -> u5", "u4 -> f", "u5 -> f"]\n', "check_ex6(ex6_edges)", True, "正确"),
+    ("ex6-adjacency-dict", '\nex6_edges = {"x": ["u1", "u3", "u5"], "u1": ["u2"], "u2": ["u4"], "u3": ["u4"], "u4": ["f"], "u5": "f"}\n', "check_ex6(ex6_edges)", True, "正确"),
+    ("ex6-capitals-and-subscripts", """
 ex6_edges = {("X", "U1"), ("u₁", "u₂"), ("X", "U3"), ("u_2", "u_4"), ("U3", "U4"),
              ("x", "u5"), ("u4", "F"), ("u5", "f(x)")}
-""",
-        "check_ex6(ex6_edges)",
-        True,
-        "正确",
-    ),
-    (
-        "ex6-reversed",
-        """
+""", "check_ex6(ex6_edges)", True, "正确"),
+    ("ex6-reversed", """
 ex6_edges = {("u1", "x"), ("u2", "u1"), ("u3", "x"), ("u4", "u2"), ("u4", "u3"),
              ("u5", "x"), ("f", "u4"), ("f", "u5")}
-""",
-        "check_ex6(ex6_edges)",
-        False,
-        "方向反了",
-    ),
-    (
-        "ex6-missing-the-reciprocal",
-        """
-ex6_edges = {("x", "u1"), ("u1", "u2"), ("x", "u3"), ("u2", "u4"), ("u3", "u4"), ("u4", "f"), ("u5", "f")}
-""",
-        "check_ex6(ex6_edges)",
-        False,
-        "('x', 'u5')",
-    ),
-    (
-        "ex6-extra-edge",
-        """
+""", "check_ex6(ex6_edges)", False, "方向反了"),
+    ("ex6-missing-the-reciprocal", '\nex6_edges = {("x", "u1"), ("u1", "u2"), ("x", "u3"), ("u2", "u4"), ("u3", "u4"), ("u4", "f"), ("u5", "f")}\n', "check_ex6(ex6_edges)", False, "('x', 'u5')"),
+    ("ex6-extra-edge", """
 ex6_edges = {("x", "u1"), ("u1", "u2"), ("x", "u3"), ("u2", "u4"), ("u3", "u4"),
              ("x", "u5"), ("u4", "f"), ("u5", "f"), ("u1", "u3")}
-""",
-        "check_ex6(ex6_edges)",
-        False,
-        "多了 1 条边",
-    ),
-    (
-        "ex6-unknown-node",
-        """
-ex6_edges = {("x", "v1"), ("v1", "u2")}
-""",
-        "check_ex6(ex6_edges)",
-        False,
-        "不认识的节点名",
-    ),
+""", "check_ex6(ex6_edges)", False, "多了 1 条边"),
+    ("ex6-unknown-node", '\nex6_edges = {("x", "v1"), ("v1", "u2")}\n', "check_ex6(ex6_edges)", False, "不认识的节点名"),
     ("ex6-one-long-string", 'ex6_edges = "x->u1, u1->u2"', "check_ex6(ex6_edges)", False, "集合"),
-    # ---- exercise 7: the chain rule by hand
-    (
-        "ex7-closed-form",
-        """
+    # ---- ex7
+    ("ex7-closed-form", """
 def df_dx(x):
     return 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
-""",
-        "check_ex7(df_dx)",
-        True,
-        "正确",
-    ),
-    (
-        "ex7-path-by-path",
-        """
+""", "check_ex7(df_dx)", True, "正确"),
+    ("ex7-path-by-path", """
 def df_dx(x):
     u1 = x**2
     u2 = torch.log(u1)
@@ -844,89 +444,41 @@ def df_dx(x):
     via_u3 = torch.cos(x) * u2
     via_u5 = -1 / x**2
     return via_u1 + via_u3 + via_u5
-""",
-        "check_ex7(df_dx)",
-        True,
-        "正确",
-    ),
-    (
-        "ex7-numpy-functions",
-        """
+""", "check_ex7(df_dx)", True, "正确"),
+    ("ex7-numpy-functions", """
 import numpy as np
 def df_dx(x):
     x = x.numpy()
     return 2 / x * np.sin(x) + np.log(x**2) * np.cos(x) - 1 / x**2
-""",
-        "check_ex7(df_dx)",
-        True,
-        "正确",
-    ),
-    (
-        "ex7-sign-of-reciprocal",
-        """
+""", "check_ex7(df_dx)", True, "正确"),
+    ("ex7-sign-of-reciprocal", """
 def df_dx(x):
     return 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) + x**-2
-""",
-        "check_ex7(df_dx)",
-        False,
-        "符号反了",
-    ),
-    (
-        "ex7-product-rule-half",
-        """
+""", "check_ex7(df_dx)", False, "符号反了"),
+    ("ex7-product-rule-half", """
 def df_dx(x):
     return torch.log(x**2) * torch.cos(x) - x**-2
-""",
-        "check_ex7(df_dx)",
-        False,
-        "乘积求导少了一项",
-    ),
-    (
-        "ex7-forgot-inner-derivative",
-        """
+""", "check_ex7(df_dx)", False, "乘积求导少了一项"),
+    ("ex7-forgot-inner-derivative", """
 def df_dx(x):
     return 1 / x**2 * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
-""",
-        "check_ex7(df_dx)",
-        False,
-        "(x²)' = 2x",
-    ),
-    (
-        "ex7-two-log-x",
-        """
+""", "check_ex7(df_dx)", False, "(x²)' = 2x"),
+    ("ex7-two-log-x", """
 def df_dx(x):
     return 2 / x * torch.sin(x) + 2 * torch.log(x) * torch.cos(x) - x**-2
-""",
-        "check_ex7(df_dx)",
-        False,
-        "2·log(x)",
-    ),
-    (
-        "ex7-used-autograd",
-        """
+""", "check_ex7(df_dx)", False, "2·log(x)"),
+    ("ex7-used-autograd", """
 def df_dx(x):
     x = x.clone().requires_grad_(True)
     (torch.log(x**2) * torch.sin(x) + 1 / x).sum().backward()
     return x.grad
-""",
-        "check_ex7(df_dx)",
-        False,
-        "自动求导",
-    ),
-    (
-        "ex7-math-on-a-tensor",
-        """
+""", "check_ex7(df_dx)", False, "自动求导"),
+    ("ex7-math-on-a-tensor", """
 def df_dx(x):
     return 2 / x * math.sin(x) + math.log(x**2) * math.cos(x) - x**-2
-""",
-        "check_ex7(df_dx)",
-        False,
-        "torch.sin",
-    ),
-    # ---- exercise 8: forward and reverse evaluation
-    (
-        "ex8-by-hand",
-        """
+""", "check_ex7(df_dx)", False, "torch.sin"),
+    # ---- ex8
+    ("ex8-by-hand", """
 def forward_mode(x):
     u1, du1 = x**2, 2 * x
     u2, du2 = torch.log(u1), du1 / u1
@@ -943,14 +495,8 @@ def reverse_mode(x):
     u1_bar = u2_bar / u1
     x_bar = u1_bar * 2 * x + u3_bar * torch.cos(x) - u5_bar / x**2
     return u4 + u5, x_bar
-""",
-        "check_ex8(forward_mode, reverse_mode)",
-        True,
-        "同一个导数",
-    ),
-    (
-        "ex8-torch-apis-and-lists",
-        """
+""", "check_ex8(forward_mode, reverse_mode)", True, "同一个导数"),
+    ("ex8-torch-apis-and-lists", """
 def f(x):
     return torch.log(x**2) * torch.sin(x) + 1 / x
 
@@ -963,14 +509,8 @@ def reverse_mode(x):
     y = f(x)
     y.backward()
     return [y.item(), x.grad.item()]
-""",
-        "check_ex8(forward_mode, reverse_mode)",
-        True,
-        "正确",
-    ),
-    (
-        "ex8-reverse-misses-a-path",
-        """
+""", "check_ex8(forward_mode, reverse_mode)", True, "正确"),
+    ("ex8-reverse-misses-a-path", """
 def forward_mode(x):
     x = x.clone().requires_grad_(True)
     y = torch.log(x**2) * torch.sin(x) + 1 / x
@@ -981,128 +521,172 @@ def reverse_mode(x):
     u1 = x**2; u2 = torch.log(u1); u3 = torch.sin(x)
     x_bar = u3 / u1 * 2 * x + u2 * torch.cos(x)
     return u2 * u3 + 1 / x, x_bar
-""",
-        "check_ex8(forward_mode, reverse_mode)",
-        False,
-        "经过 u5",
-    ),
-    (
-        "ex8-swapped-order",
-        """
+""", "check_ex8(forward_mode, reverse_mode)", False, "经过 u5"),
+    ("ex8-swapped-order", """
 def forward_mode(x):
     f = torch.log(x**2) * torch.sin(x) + 1 / x
     df = 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
     return df, f
 reverse_mode = forward_mode
-""",
-        "check_ex8(forward_mode, reverse_mode)",
-        False,
-        "顺序反了",
-    ),
-    (
-        "ex8-only-the-derivative",
-        """
+""", "check_ex8(forward_mode, reverse_mode)", False, "顺序反了"),
+    ("ex8-only-the-derivative", """
 def forward_mode(x):
     return 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
 reverse_mode = forward_mode
-""",
-        "check_ex8(forward_mode, reverse_mode)",
-        False,
-        "两个值",
-    ),
-    (
-        "ex8-value-missing-a-term",
-        """
+""", "check_ex8(forward_mode, reverse_mode)", False, "两个值"),
+    ("ex8-value-missing-a-term", """
 def forward_mode(x):
     return torch.log(x**2) * torch.sin(x), 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
 reverse_mode = forward_mode
-""",
-        "check_ex8(forward_mode, reverse_mode)",
-        False,
-        "函数值",
-    ),
-    (
-        "ex8-not-started",
-        "forward_mode = None\nreverse_mode = None",
-        "check_ex8(forward_mode, reverse_mode)",
-        False,
-        "还没有作答",
-    ),
-    # ---- exercise 9: forward or reverse
-    (
-        "ex9-english",
-        'ex9_answer = {"A": "reverse", "B": "forward", "C": "forward"}',
-        "check_ex9(ex9_answer)",
-        True,
-        "正确",
-    ),
-    (
-        "ex9-chinese",
-        'ex9_answer = {"A": "反向", "B": "正向", "C": "正向"}',
-        "check_ex9(ex9_answer)",
-        True,
-        "正确",
-    ),
-    (
-        "ex9-mode-forms-lower-keys",
-        'ex9_answer = {"a": "Reverse mode", "b": "forward-mode", "c": "前向模式"}',
-        "check_ex9(ex9_answer)",
-        True,
-        "正确",
-    ),
-    (
-        "ex9-list-and-jargon",
-        'ex9_answer = ["backprop", "Forward AD", "jvp"]',
-        "check_ex9(ex9_answer)",
-        True,
-        "正确",
-    ),
-    (
-        "ex9-chinese-phrases",
-        'ex9_answer = {"A": "反向传播", "B": "正向模式", "C": "正向累积"}',
-        "check_ex9(ex9_answer)",
-        True,
-        "正确",
-    ),
-    (
-        "ex9-a-and-b-swapped",
-        'ex9_answer = {"A": "forward", "B": "reverse", "C": "forward"}',
-        "check_ex9(ex9_answer)",
-        False,
-        "10⁶",
-    ),
-    (
-        "ex9-c-reverse",
-        'ex9_answer = {"A": "reverse", "B": "forward", "C": "reverse"}',
-        "check_ex9(ex9_answer)",
-        False,
-        "不需要保存中间结果",
-    ),
-    (
-        "ex9-missing-c",
-        'ex9_answer = {"A": "reverse", "B": "forward"}',
-        "check_ex9(ex9_answer)",
-        False,
-        "缺少情形 C",
-    ),
-    (
-        "ex9-a-number",
-        'ex9_answer = {"A": "reverse", "B": 1, "C": "forward"}',
-        "check_ex9(ex9_answer)",
-        False,
-        "'forward'（正向）或 'reverse'（反向）",
-    ),
-    (
-        "ex9-unknown-word",
-        'ex9_answer = {"A": "symbolic", "B": "forward", "C": "forward"}',
-        "check_ex9(ex9_answer)",
-        False,
-        "收到的是 str 'symbolic'",
-    ),
+""", "check_ex8(forward_mode, reverse_mode)", False, "函数值"),
+    ("ex8-not-started", """
+forward_mode = None
+reverse_mode = None""", "check_ex8(forward_mode, reverse_mode)", False, "还没有作答"),
+    # ---- ex9
+    ("ex9-english", 'ex9_answer = {"A": "reverse", "B": "forward", "C": "forward"}', "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-chinese", 'ex9_answer = {"A": "反向", "B": "正向", "C": "正向"}', "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-mode-forms-lower-keys", 'ex9_answer = {"a": "Reverse mode", "b": "forward-mode", "c": "前向模式"}', "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-list-and-jargon", 'ex9_answer = ["backprop", "Forward AD", "jvp"]', "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-chinese-phrases", 'ex9_answer = {"A": "反向传播", "B": "正向模式", "C": "正向累积"}', "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-a-and-b-swapped", 'ex9_answer = {"A": "forward", "B": "reverse", "C": "forward"}', "check_ex9(ex9_answer)", False, "10⁶"),
+    ("ex9-c-reverse", 'ex9_answer = {"A": "reverse", "B": "forward", "C": "reverse"}', "check_ex9(ex9_answer)", False, "不需要保存中间结果"),
+    ("ex9-missing-c", 'ex9_answer = {"A": "reverse", "B": "forward"}', "check_ex9(ex9_answer)", False, "缺少情形 C"),
+    ("ex9-a-number", 'ex9_answer = {"A": "reverse", "B": 1, "C": "forward"}', "check_ex9(ex9_answer)", False, "'forward'（正向）或 'reverse'（反向）"),
+    ("ex9-unknown-word", 'ex9_answer = {"A": "symbolic", "B": "forward", "C": "forward"}', "check_ex9(ex9_answer)", False, "收到的是 str 'symbolic'"),
     ("ex9-one-word", 'ex9_answer = "reverse"', "check_ex9(ex9_answer)", False, "应该是字典"),
-    # ---- bad input to the checks themselves
-    ("check-called-with-too-few-arguments", "", "check_ex3(None)", False, "(a, a_grad)"),
+    # ---- found by trying the checks as students: forms that must pass, mistakes that need their own hint
+    ("ex2-backward-without-parentheses", """
+x = torch.arange(4.0, requires_grad=True)
+y = x**2
+y.sum().backward
+y.sum().backward
+ex2_answer = x.grad
+""", "check_ex2(ex2_answer)", False, "backward()"),
+    ("ex3-gradient-equals-a", """
+a = torch.randn(size=(3,), requires_grad=True)
+d = f(a)
+d.backward(a)
+ex3_answer = a.grad
+""", "check_ex3(a, ex3_answer)", False, "gradient=a"),
+    ("ex4-float32-accumulator", """
+def g(x):
+    y = torch.zeros(1)
+    for k in range(1, 4):
+        y = y + x**k / k
+    return y
+
+def g_prime(x):
+    return 1 + x + x**2
+""", "check_ex4(g, g_prime)", True, "正确"),
+    ("ex4-math-breaks-the-graph", """
+def g(x):
+    if x > 0:
+        return math.sin(x)
+    return x**2
+
+def g_prime(x):
+    return math.cos(x) if x > 0 else 2 * x
+""", "check_ex4(g, g_prime)", False, "切断计算图"),
+    ("ex4-derivative-by-autograd", """
+def g(x):
+    return x**3 if x > 0 else x**2
+
+def g_prime(x):
+    x = x.detach().requires_grad_(True)
+    return torch.autograd.grad(g(x), x)[0]
+""", "check_ex4(g, g_prime)", False, "手推"),
+    ("ex5-tuple-with-a-cos-check", """
+x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
+y = torch.sin(x)
+y.sum().backward()
+dy_dx, expected = x.grad, torch.cos(x.detach())
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-name-reused-after", """
+x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
+y = torch.sin(x)
+dy_dx = torch.autograd.grad(y.sum(), x)[0]
+y = torch.cos(x)  # 对照
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-temp-name-reused", """
+x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
+y = torch.sin(x)
+ref = torch.cos(x.detach())
+y.sum().backward()
+ref = x.grad
+dy_dx = ref
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-mean", """
+x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
+y = torch.sin(x)
+y.mean().backward()
+dy_dx = x.grad
+""", "check_ex5(x, dy_dx)", False, "y.mean()"),
+    ("ex5-autograd-grad-then-x-grad", """
+x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
+y = torch.sin(x)
+torch.autograd.grad(y.sum(), x)
+dy_dx = x.grad
+""", "check_ex5(x, dy_dx)", False, "不写入 .grad"),
+    ("ex6-adjacency-with-an-empty-sink", """
+ex6_edges = {"x": ["u1", "u3", "u5"], "u1": ["u2"], "u2": ["u4"], "u3": ["u4"], "u4": ["f"], "u5": ["f"], "f": None}
+""", "check_ex6(ex6_edges)", True, "正确"),
+    ("ex7-local-variable-named-grad", """
+from torch.autograd import grad
+def df_dx(x):
+    grad = 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x)
+    return grad - x**-2
+""", "check_ex7(df_dx)", True, "正确"),
+    ("ex7-own-adjoint-class", """
+class Node:
+    def __init__(self, value):
+        self.value, self.grad = value, 0.0
+
+def df_dx(x):
+    u1, u3 = Node(x**2), Node(torch.sin(x))
+    u2 = Node(torch.log(u1.value))
+    u2.grad, u3.grad = u3.value, u2.value
+    u1.grad = u2.grad / u1.value
+    return u1.grad * 2 * x + u3.grad * torch.cos(x) - x**-2
+""", "check_ex7(df_dx)", True, "正确"),
+    ("ex7-torch-func", """
+from torch.func import grad, vmap
+def df_dx(x):
+    return vmap(grad(lambda t: torch.log(t**2) * torch.sin(t) + 1 / t))(x)
+""", "check_ex7(df_dx)", False, "自动求导"),
+    ("ex7-forward-ad", """
+import torch.autograd.forward_ad as fwAD
+def df_dx(x):
+    with fwAD.dual_level():
+        t = fwAD.make_dual(x, torch.ones_like(x))
+        return fwAD.unpack_dual(torch.log(t**2) * torch.sin(t) + 1 / t).tangent
+""", "check_ex7(df_dx)", False, "自动求导"),
+    ("ex8-forward-misses-the-product-rule", """
+def forward_mode(x):
+    u1, du1 = x**2, 2 * x
+    u2, du2 = torch.log(u1), du1 / u1
+    u3, du3 = torch.sin(x), torch.cos(x)
+    u4, du4 = u2 * u3, du2 * u3
+    u5, du5 = 1 / x, -1 / x**2
+    return u4 + u5, du4 + du5
+reverse_mode = forward_mode
+""", "check_ex8(forward_mode, reverse_mode)", False, "乘积法则"),
+    ("ex8-reverse-overwrites-x-bar", """
+def forward_mode(x):
+    return torch.log(x**2) * torch.sin(x) + 1 / x, 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
+
+def reverse_mode(x):
+    u1 = x**2; u2 = torch.log(u1); u3 = torch.sin(x)
+    x_bar = 2 * x * u3 / u1
+    x_bar = torch.cos(x) * u2
+    x_bar = -1 / x**2
+    return u2 * u3 + 1 / x, x_bar
+""", "check_ex8(forward_mode, reverse_mode)", False, "不要覆盖"),
+    ("ex9-long-words-and-brackets", 'ex9_answer = {"A": "reverse mode automatic differentiation", "B": "forward（正向）", "C": "前向积累"}', "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-pairs-with-case-keys", 'ex9_answer = [("情形A", "逆向模式"), ("情形B", "forward"), ("情形C", "jvp")]', "check_ex9(ex9_answer)", True, "正确"),
+    # ---- check
+    ("check-called-with-too-few-arguments", '', "check_ex3(None)", False, "(a, a_grad)"),
 ]
+# fmt: on
 
 WORKBOOK_PRELUDE = """
 import math
