@@ -28,19 +28,15 @@ CHROMIUM_ARGS = "--no-sandbox --disable-gpu --disable-quic --no-first-run --disa
 def wait_for(step: str, ready, timeout: float, log: Path | None = None, every: float = 0.25):
     """Poll ready() until it returns a true value; on timeout, fail naming the step."""
     deadline = time.monotonic() + timeout * SLOW
-    while not (value := _try(ready)):
-        if time.monotonic() > deadline:
-            tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-            pytest.fail(f"timed out after {timeout * SLOW:.0f} s waiting for {step}\n{tail}")
+    while time.monotonic() < deadline:
+        try:
+            if value := ready():
+                return value
+        except OSError:  # the server is not listening yet
+            pass
         time.sleep(every)
-    return value
-
-
-def _try(ready):
-    try:
-        return ready()
-    except OSError:  # the server is not listening yet
-        return None
+    tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+    pytest.fail(f"timed out after {timeout * SLOW:.0f} s waiting for {step}\n{tail}")
 
 
 class Lab:
@@ -52,12 +48,8 @@ class Lab:
             port = s.getsockname()[1]
         self.token, self.log, self.base = "token", work / "lab.log", f"http://127.0.0.1:{port}"
         command = [a.replace("{port}", str(port)).replace("{token}", self.token) for a in command]
-        env = {
-            **os.environ,
-            "JUPYTER_CONFIG_DIR": str(work),
-            "JUPYTER_RUNTIME_DIR": str(work),
-            **env,
-        }
+        dirs = {"JUPYTER_CONFIG_DIR": str(work), "JUPYTER_RUNTIME_DIR": str(work)}
+        env = {**os.environ, **dirs, **env}
         with self.log.open("w") as out:
             self.proc = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=out, env=env,
                                          start_new_session=True)  # fmt: skip
@@ -82,15 +74,13 @@ class Lab:
         return json.loads(body) if status == 200 and body else None
 
     def stop(self) -> None:
-        for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(self.proc.pid, sig)
-                self.proc.wait(timeout=wait)
-                return
-            except ProcessLookupError:
-                return
-            except subprocess.TimeoutExpired:
-                continue
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:  # already gone
+            pass
 
 
 @pytest.fixture(scope="session")
@@ -130,8 +120,8 @@ def lab(start_lab, tmp_path_factory):
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", "--port={port}",
                "--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}", "--allow-root"]  # fmt: skip
     server = start_lab(command, work, {"JUPYTERLAB_SETTINGS_DIR": str(work / "settings")})
-    yield server
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    yield server
     shutil.copy(server.log, ARTIFACTS / "lab.log")
 
 
@@ -181,17 +171,14 @@ class NotebookPage:
             idle = all(s["kernel"]["execution_state"] == "idle" for s in sessions)
             return cells and cells[-1].get("execution_count") == self.n_code and idle
 
-        # about 3 s per code cell on a busy 2-core machine, and at least 2 minutes
-        self.wait(
-            f"all {self.n_code} code cells to run and be saved", done, max(120, 3 * self.n_code)
-        )
+        step = f"all {self.n_code} code cells to run and be saved"
+        self.wait(step, done, max(120, 3 * self.n_code))  # ~3 s a cell on a busy 2-core machine
         return self.saved()
 
     def wait(self, step: str, ready, timeout: float = 60):
         return wait_for(f"{self.path}: {step}", ready, timeout, self.lab.log, every=0.5)
 
     def screenshot(self, name: str) -> None:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 

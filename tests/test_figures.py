@@ -1,7 +1,6 @@
-"""Every committed figure exists and is current: figures/NAME.json holds the data the figure
-shows and a digest of the cell that draws it (tools/figures.py writes both); here the data is
-recomputed from the notebook's own code and the cell hashed again. SVG bytes are not compared
-(they differ between matplotlib versions)."""
+"""Every committed figure exists and is current: the data in figures/NAME.json is recomputed from
+the notebook's own code and the drawing cell hashed again. SVG bytes differ between matplotlib
+versions and are not compared."""
 
 from __future__ import annotations
 
@@ -31,9 +30,8 @@ def test_every_figure_has_its_files_and_nothing_is_orphaned():
     assert {"computation-graph", "sin-and-derivative", "ex6-dependency-graph"} <= names
     made = {p.stem for p in (ROOT / "figures").iterdir()}
     assert made == names, f"figures without a notebook cell, or missing: {sorted(made ^ names)}"
-    for name in names:
-        for ext in ("svg", "png", "json"):
-            assert (ROOT / "figures" / f"{name}.{ext}").stat().st_size > 0
+    files = [ROOT / "figures" / f"{n}.{ext}" for n in names for ext in ("svg", "png", "json")]
+    assert all(f.stat().st_size for f in files)
 
 
 @pytest.mark.parametrize("notebook", list(NOTEBOOKS), ids=[p.name for p in NOTEBOOKS])
@@ -46,8 +44,7 @@ def test_committed_figures_are_current(notebook):
         plt.close("all")
     for name, code in NOTEBOOKS[notebook].items():
         committed = json.loads((ROOT / "figures" / f"{name}.json").read_text(encoding="utf-8"))
-        assert committed["cell_sha256"] == figures.digest(code), (
-            f"{name}: drawing cell changed; run `make figures`"
-        )
+        stale = f"figures/{name}.* are stale: run `make figures`"
+        assert committed["cell_sha256"] == figures.digest(code), stale
         fresh = json.loads(figures.to_json(drawn[name][1]))
-        assert _close(fresh, committed["data"]), f"figures/{name}.json is stale: run `make figures`"
+        assert _close(fresh, committed["data"]), stale

@@ -1,10 +1,6 @@
-"""Record a notebook's outputs: run it top to bottom in a fresh kernel, in place.
-
-    python tools/execute.py [NOTEBOOK ...]      (make execute NB=...; default: all)
-
-Recorded outputs must come from such a run (execution counts 1..n). The metadata is reset to
-the kernelspec alone, so a run on another machine does not change the file needlessly.
-"""
+"""Record outputs (make execute NB=...; default: every notebook): run each notebook top to bottom
+in a fresh kernel, in place, and reset its metadata to the kernelspec alone, so that a run on
+another machine does not change the file needlessly."""
 
 from __future__ import annotations
 

@@ -1,13 +1,7 @@
-"""Regenerate every figure in figures/ from the notebook cell that draws it.
-
-    python tools/figures.py        (make figures)
-
-A figure is drawn by a code cell tagged `figure` whose code has a line `# figure: NAME`; the
-cell leaves the figure in `fig` and the data it shows in `figure_data`. The notebook's code
-cells run in order as plain Python (magics translated, the Colab-only branch skipped), and
-NAME.svg, NAME.png and NAME.json (the data and a digest of the drawing cell) are written.
-tests/test_figures.py recomputes the data and the digest, so a stale figure fails the tests.
-"""
+"""Regenerate figures/ (make figures). A figure is drawn by a code cell tagged `figure` with a
+line `# figure: NAME`, leaving the figure in `fig` and the data it shows in `figure_data`; the
+notebook's code runs as plain Python up to it, and NAME.svg, .png and .json (the data and a digest
+of the cell, which tests/test_figures.py recomputes) are written."""
 
 from __future__ import annotations
 
@@ -30,16 +24,10 @@ NAME = re.compile(r"^# figure: ([a-z0-9-]+)\s*$", re.M)
 
 def figure_cells(path: Path) -> dict[str, str]:
     """{figure name: code of the cell that draws it} for one notebook."""
-    found = {}
-    for cell in code_cells(read(path)):
-        if "figure" in tags(cell):
-            m = NAME.search(cell.source)
-            if not m:
-                raise ValueError(
-                    f"{rel(path)}: a cell tagged 'figure' needs a '# figure: NAME' line"
-                )
-            found[m.group(1)] = cell.source
-    return found
+    cells = [c.source for c in code_cells(read(path)) if "figure" in tags(c)]
+    if not all(NAME.search(code) for code in cells):
+        raise ValueError(f"{rel(path)}: a cell tagged 'figure' needs a '# figure: NAME' line")
+    return {NAME.search(code).group(1): code for code in cells}
 
 
 def figure_notebooks() -> dict[Path, dict[str, str]]:
@@ -79,17 +67,13 @@ def draw(path: Path, stub_d2l: bool = False) -> dict[str, tuple[object, object]]
             for cell in cells[: last + 1]:
                 exec(compile(transform(cell.source), f"<{path.name}>", "exec"), namespace)  # noqa: S102
                 if "figure" in tags(cell):
-                    results[NAME.search(cell.source).group(1)] = (
-                        namespace["fig"],
-                        namespace["figure_data"],
-                    )
+                    name = NAME.search(cell.source).group(1)
+                    results[name] = namespace["fig"], namespace["figure_data"]
     finally:
         os.chdir(cwd)
-        for name, module in saved.items():
-            if module is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = module
+        sys.modules.update({n: m for n, m in saved.items() if m is not None})
+        for n in (n for n, m in saved.items() if m is None):
+            sys.modules.pop(n, None)
     return results
 
 
@@ -104,13 +88,10 @@ def main() -> int:
         drawn = draw(path)
         for name, code in cells.items():
             fig, data = drawn[name]
-            fig.savefig(FIGURES / f"{name}.svg", bbox_inches="tight", metadata={"Date": None})
-            fig.savefig(
-                FIGURES / f"{name}.png", bbox_inches="tight", dpi=100, metadata={"Software": None}
-            )
-            (FIGURES / f"{name}.json").write_text(
-                to_json({"cell_sha256": digest(code), "data": data})
-            )
+            out = FIGURES / name
+            fig.savefig(f"{out}.svg", bbox_inches="tight", metadata={"Date": None})
+            fig.savefig(f"{out}.png", bbox_inches="tight", dpi=100, metadata={"Software": None})
+            Path(f"{out}.json").write_text(to_json({"cell_sha256": digest(code), "data": data}))
             print(f"wrote figures/{name}.svg, .png, .json")
         plt.close("all")
     return 0

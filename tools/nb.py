@@ -3,15 +3,14 @@ their tags and titles, their Open-in-Colab links, and the nbval sanitizer."""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS_DIR = ROOT / "notebooks"
-SOLUTIONS_DIR = ROOT / "solutions"
 SANITIZER = ROOT / "tests" / "sanitize.cfg"
-LESSONS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
-SOLUTIONS = sorted(SOLUTIONS_DIR.glob("*.ipynb"))
+LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 ALL = LESSONS + SOLUTIONS  # reading order: lessons, extension, workbook, then the solutions
 IGNORE_OUTPUT_TAGS = {"nbval-ignore-output", "nbval-skip", "skip-execution"}
 INSTALL_GUARD = "%pip install -q --no-deps d2l==1.0.3"
@@ -47,13 +46,9 @@ def tagged_source(path: Path, tag: str) -> str:
 
 def output_texts(cell) -> list[str]:
     """The text of each output of a cell that nbval compares (stream text, text/plain)."""
-    texts = []
-    for out in cell.get("outputs", []):
-        if out["output_type"] == "stream":
-            texts.append(out["text"])
-        elif "text/plain" in out.get("data", {}):
-            texts.append(out["data"]["text/plain"])
-    return texts
+    outputs = cell.get("outputs", [])
+    return [o["text"] if o["output_type"] == "stream" else o["data"]["text/plain"]
+            for o in outputs if o["output_type"] == "stream" or "text/plain" in o.get("data", {})]  # fmt: skip
 
 
 def title(path: Path) -> dict[str, str]:
@@ -64,22 +59,18 @@ def title(path: Path) -> dict[str, str]:
     return m.groupdict()
 
 
-def colab_config() -> tuple[str, str]:
-    """(owner/repo, branch) from pyproject.toml's [tool.autograd-notebooks]."""
+def colab_url(path: Path) -> str:
+    """The notebook's Open-in-Colab address, from pyproject.toml's [tool.autograd-notebooks]."""
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib
     cfg = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    section = cfg["tool"]["autograd-notebooks"]
-    return section["colab-repo"], section["colab-branch"]
-
-
-def colab_url(path: Path) -> str:
-    repo, branch = colab_config()
+    repo, branch = (cfg["tool"]["autograd-notebooks"][k] for k in ("colab-repo", "colab-branch"))
     return f"https://colab.research.google.com/github/{repo}/blob/{branch}/{rel(path)}"
 
 
+@functools.cache
 def sanitizer() -> list[tuple[re.Pattern[str], str]]:
     """The (regex, replacement) pairs of tests/sanitize.cfg, read as nbval reads them."""
     text = SANITIZER.read_text(encoding="utf-8")

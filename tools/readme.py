@@ -1,11 +1,6 @@
-"""Write the README's tables and every notebook's Open-in-Colab badge from the notebooks themselves.
-
-    python tools/readme.py          (make readme)   rewrite what is stale
-    python tools/readme.py --check                  exit 1 if anything is stale
-
-The tables sit between `<!-- begin NAME -->` and `<!-- end NAME -->` in README.md and are
-built from each notebook's title line; the badges come from pyproject.toml's colab-repo.
-"""
+"""Write the README's tables (between `<!-- begin NAME -->` and `<!-- end NAME -->`, built from
+the notebooks' title lines and the constraints files) and every notebook's Open-in-Colab badge
+(from pyproject.toml's colab-repo): `make readme`; with --check, exit 1 if anything is stale."""
 
 from __future__ import annotations
 
@@ -21,52 +16,40 @@ BADGE = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.
 COLAB_LINK = re.compile(r"\]\(https://colab\.research\.google\.com/github/[^)\s]+\.ipynb\)")
 
 
+def _table(header: str, rows: list[list[str]]) -> str:
+    columns = header.split(" | ")
+    lines = ["| " + header + " |", "|" + " --- |" * len(columns)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
 def _lessons() -> str:
-    rows = ["| 节 · Section | 笔记本 · Notebook | Colab |", "| --- | --- | --- |"]
-    for p in LESSONS:
-        t = title(p)
-        rows.append(
-            f"| {t['number']} | [{t['zh']} · {t['en']}]({rel(p)}) | {BADGE.format(colab_url(p))} |"
-        )
-    return "\n".join(rows)
+    rows = [[t["number"], f"[{t['zh']} · {t['en']}]({rel(p)})", BADGE.format(colab_url(p))]
+            for p, t in ((p, title(p)) for p in LESSONS)]  # fmt: skip
+    return _table("节 · Section | 笔记本 · Notebook | Colab", rows)
 
 
 def _solutions() -> str:
-    rows = ["| # | 题解 · Worked solution | Colab |", "| --- | --- | --- |"]
-    for p in SOLUTIONS:
-        t = title(p)
-        n, zh = re.match(r"练习 (\d+) 题解：(.+)", t["zh"]).groups()
-        en = re.sub(r"^Exercise \d+: ", "", t["en"])
-        rows.append(f"| {n} | [{zh} · {en}]({rel(p)}) | {BADGE.format(colab_url(p))} |")
-    return "\n".join(rows)
+    rows = []
+    for p in SOLUTIONS:  # "练习 1 题解：标题 · Exercise 1: Title"
+        (n, zh), en = re.match(r"练习 (\d+) 题解：(.+)", title(p)["zh"]).groups(), title(p)["en"]
+        rows.append([n, f"[{zh} · {en.split(': ', 1)[1]}]({rel(p)})", BADGE.format(colab_url(p))])
+    return _table("# | 题解 · Worked solution | Colab", rows)
 
 
 def _stacks() -> str:
     """What each stack of the matrix installs, read from its constraints file."""
     from tools import stacks
 
-    rows = [
-        "| make target | runtime | Python | torch | numpy | matplotlib | IPython | ipywidgets |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for name in STACKS:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    rows = []
+    for name in re.search(r"^STACKS := (.+)$", makefile, re.M).group(1).split():
         pins, spec = stacks.pins(name), stacks.header(name)
-        cells = [
-            pins.get(p, "newest") for p in ("torch", "numpy", "matplotlib", "ipython", "ipywidgets")
-        ]
-        rows.append(
-            f"| `make test-{name}` | {spec['runtime']} | {spec['python']} | "
-            + " | ".join(cells)
-            + " |"
-        )
-    return "\n".join(rows)
+        versions = [pins.get(p, "newest") for p in PACKAGES]
+        rows.append([f"`make test-{name}`", spec["runtime"], spec["python"], *versions])
+    return _table("make target | runtime | Python | " + " | ".join(PACKAGES), rows)
 
 
-STACKS = (
-    re.search(r"^STACKS := (.+)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
-    .group(1)
-    .split()
-)
+PACKAGES = ["torch", "numpy", "matplotlib", "ipython", "ipywidgets"]
 TABLES = {"notebooks": _lessons, "solutions": _solutions, "stacks": _stacks}
 
 

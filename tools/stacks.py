@@ -1,14 +1,8 @@
-"""The version matrix: one virtual environment per stack, built from constraints/NAME.txt.
-
-    python tools/stacks.py test NAME           build .venv-NAME if needed, then run its tests
-    python tools/stacks.py colab NAME FREEZE   pin constraints/NAME.txt to a Colab pip freeze
-
-A constraints file starts with `# runtime:`, `# python:` and `# kind:` lines (and `# installer:
-pip` where the README's plain-pip commands are the thing tested; uv otherwise).
-* kind full: requirements.txt, as pinned by the file, and d2l --no-deps; pytest runs inside.
-* kind colab: only what Colab preinstalls, at Colab's versions, no d2l, a stand-in google.colab
-  imported at kernel start as on Colab; pytest runs from .venv with that kernel.
-"""
+"""The version matrix (make test-NAME): `python tools/stacks.py test NAME` builds .venv-NAME from
+constraints/NAME.txt if needed and runs its tests; `colab NAME FREEZE` pins that file to a Colab
+pip freeze. The file's header says `# python:`, `# kind: full` (requirements.txt and d2l
+--no-deps; pytest runs inside) or `colab` (what Colab preinstalls, no d2l, a stand-in google.colab;
+nbval uses it as the kernel), and `# installer: pip` where the README's pip commands are tested."""
 
 from __future__ import annotations
 
@@ -34,7 +28,7 @@ COLAB_PACKAGES = (
 ).split()
 # PyPI's torch is the CUDA build; its nvidia-*/triton dependencies are not on Colab's CPU runtime.
 NOT_ON_COLAB_CPU = re.compile(r"^(nvidia-|triton|cuda-)")
-FULL_TESTS = "tests/test_stack.py tests/test_checks.py tests/test_student_answers.py tests/test_explorers.py".split()
+FULL_TESTS = [f"tests/test_{t}.py" for t in ("stack", "checks", "student_answers", "explorers")]
 
 
 def constraints(name: str) -> str:
@@ -67,16 +61,12 @@ def find_python(version: str) -> str:
     patterns += [f"{pyenv}/versions/{version}.*/bin/python{version}"]
     patterns += [f"{home}/.local/share/uv/python/cpython-{version}.*/bin/python{version}"]
     for exe in {p for pattern in patterns for p in glob.glob(pattern)}:
-        probe = subprocess.run(
-            [exe, "-c", "import sys; print(*sys.version_info[:3])"], capture_output=True, text=True
-        )
-        parts = probe.stdout.split()
-        if probe.returncode == 0 and ".".join(parts[:2]) == version:
+        probe = [exe, "-c", "import sys; print(*sys.version_info[:3])"]
+        parts = subprocess.run(probe, capture_output=True, text=True).stdout.split()
+        if ".".join(parts[:2]) == version:
             found.append((int(parts[2]), exe))
     if not found:
-        raise SystemExit(
-            f"Python {version} not found: install it, e.g. `uv python install {version}`"
-        )
+        raise SystemExit(f"Python {version} not found; install it: uv python install {version}")
     return max(found)[1]
 
 
@@ -103,15 +93,10 @@ def build(name: str) -> Path:
     else:  # colab: pip as well (the install guard runs %pip), a google.colab stub, a kernelspec
         run(*UV, "venv", "-q", "--clear", "--seed", "--python", python, str(target))
         run(*uv_pip, "-c", f"constraints/{name}.txt", *COLAB_PACKAGES)
-        code = "import sysconfig; print(sysconfig.get_path('purelib'))"
-        site = subprocess.run([py, "-c", code], capture_output=True, text=True, check=True)
-        stub = (
-            Path(site.stdout.strip()) / "google" / "colab"
-        )  # a namespace package: no google/__init__
+        site = glob.glob(f"{target}/lib/python*/site-packages")[0]
+        stub = Path(site) / "google" / "colab"  # google is a namespace package: no __init__ there
         stub.mkdir(parents=True, exist_ok=True)
-        (stub / "__init__.py").write_text(
-            '"""Stand-in for Colab\'s google.colab (tests only)."""\n'
-        )
+        (stub / "__init__.py").write_text('"""Stand-in for Colab\'s google.colab (tests)."""\n')
         kernel = target / "share" / "jupyter" / "kernels" / name
         kernel.mkdir(parents=True, exist_ok=True)
         argv = [py, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
@@ -152,9 +137,8 @@ def colab(name: str, freeze: Path) -> None:
     published = {}
     for line in freeze.read_text(encoding="utf-8").splitlines():
         # "numpy==2.1.3", or a wheel: "torch @ https://.../torch-2.11.0%2Bcpu-cp313-....whl"
-        m = re.match(r"^(\S+)==(\S+)$", line) or re.match(
-            r"^(\S+) @ \S*?-([0-9][^-%]*)\S*\.whl$", line
-        )
+        wheel = r"^(\S+) @ \S*?-([0-9][^-%]*)\S*\.whl$"
+        m = re.match(r"^(\S+)==(\S+)$", line) or re.match(wheel, line)
         if m and not NOT_ON_COLAB_CPU.match(normalize(m.group(1))):
             published[normalize(m.group(1))] = m.group(2)
     with tempfile.TemporaryDirectory() as tmp:
