@@ -88,65 +88,47 @@ def second_derivative(f, x):
     ("ex1-not-a-function", "second_derivative = '6x'", "check_ex1(second_derivative)", False, "应该是一个函数"),
     # ---- ex2
     ("ex2-retain-graph-clone", """
-x = torch.arange(4.0, requires_grad=True)
-y = x**2
 y.sum().backward(retain_graph=True)
 y.sum().backward()
 ex2_answer = x.grad.clone()
 """, "check_ex2(ex2_answer)", True, "正确"),
     ("ex2-alias-not-zeroed", """
-x = torch.arange(4.0, requires_grad=True)
-y = x**2
 y.sum().backward(retain_graph=True)
 y.sum().backward()
 ex2_answer = x.grad
 """, "check_ex2(ex2_answer)", True, "正确"),
     ("ex2-autograd-grad-sum", """
-x = torch.arange(4.0, requires_grad=True)
-y = x**2
 (g1,) = torch.autograd.grad(y.sum(), x, retain_graph=True)
 (g2,) = torch.autograd.grad(y.sum(), x)
 ex2_answer = g1 + g2
 """, "check_ex2(ex2_answer)", True, "正确"),
     ("ex2-as-list", """
-x = torch.arange(4.0, requires_grad=True)
-y = x**2
 y.sum().backward(retain_graph=True)
 y.sum().backward()
 ex2_answer = x.grad.tolist()
 """, "check_ex2(ex2_answer)", True, "正确"),
     ("ex2-one-backward", """
-x = torch.arange(4.0, requires_grad=True)
-y = x**2
 y.sum().backward()
 ex2_answer = x.grad
 """, "check_ex2(ex2_answer)", False, "一次反向传播"),
     ("ex2-zeroed-between", """
-x = torch.arange(4.0, requires_grad=True)
-y = x**2
 y.sum().backward(retain_graph=True)
 x.grad.zero_()
 y.sum().backward()
 ex2_answer = x.grad
 """, "check_ex2(ex2_answer)", False, "清零"),
     ("ex2-alias-then-zeroed", """
-x = torch.arange(4.0, requires_grad=True)
-y = x**2
 y.sum().backward(retain_graph=True)
 y.sum().backward()
 ex2_answer = x.grad
 x.grad.zero_()
 """, "check_ex2(ex2_answer)", False, "clone()"),
     ("ex2-three-times", """
-x = torch.arange(4.0, requires_grad=True)
-y = x**2
 for _ in range(3):
     y.sum().backward(retain_graph=True)
 ex2_answer = x.grad
 """, "check_ex2(ex2_answer)", False, "3 次"),
     ("ex2-the-values-of-y", """
-x = torch.arange(4.0, requires_grad=True)
-y = x**2
 ex2_answer = y
 """, "check_ex2(ex2_answer)", False, "不是梯度"),
     ("ex2-a-string", "ex2_answer = 'RuntimeError'", "check_ex2(ex2_answer)", False, "str"),
@@ -336,71 +318,47 @@ g_prime = None
 """, "check_ex4(g, g_prime)", False, "还没有作答"),
     # ---- ex5
     ("ex5-sum-backward", """
-x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
-y = torch.sin(x)
 y.sum().backward()
 dy_dx = x.grad
 """, "check_ex5(x, dy_dx)", True, "正确"),
     ("ex5-ones-like", """
-x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
-y = torch.sin(x)
 y.backward(torch.ones_like(y))
 dy_dx = x.grad
 """, "check_ex5(x, dy_dx)", True, "正确"),
     ("ex5-autograd-grad", """
-x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
-y = torch.sin(x)
 (dy_dx,) = torch.autograd.grad(y.sum(), x)
 """, "check_ex5(x, dy_dx)", True, "正确"),
     ("ex5-torch-func", """
-x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
-y = torch.sin(x)
 dy_dx = torch.func.vmap(torch.func.grad(torch.sin))(x.detach())
 """, "check_ex5(x, dy_dx)", True, "正确"),
     ("ex5-cos-only-to-check", """
-x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
-y = torch.sin(x)
 y.sum().backward()
 dy_dx = x.grad
 print(torch.allclose(dy_dx, torch.cos(x)))  # 用 cos 核对一下
 """, "check_ex5(x, dy_dx)", True, "正确"),
     ("ex5-numpy-array", """
-x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
-y = torch.sin(x)
 y.sum().backward()
 dy_dx = x.grad.numpy()
 """, "check_ex5(x, dy_dx)", True, "正确"),
     ("ex5-torch-cos", """
-x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
-y = torch.sin(x)
 dy_dx = torch.cos(x)
 """, "check_ex5(x, dy_dx)", False, "不许用 cos"),
     ("ex5-cos-of-detached", """
-x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
-y = torch.sin(x)
 dy_dx = torch.cos(x.detach())
 """, "check_ex5(x, dy_dx)", False, "不许用 cos"),
     ("ex5-cos-through-a-name", """
-x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
-y = torch.sin(x)
 c = x.detach().cos()
 dy_dx = c
 """, "check_ex5(x, dy_dx)", False, "不许用 cos"),
     ("ex5-the-function-itself", """
-x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
-y = torch.sin(x)
 dy_dx = y
 """, "check_ex5(x, dy_dx)", False, "sin(x) 本身"),
     ("ex5-backward-twice", """
-x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
-y = torch.sin(x)
 y.sum().backward(retain_graph=True)
 y.sum().backward()
 dy_dx = x.grad
 """, "check_ex5(x, dy_dx)", False, "2 倍"),
     ("ex5-half-the-grid", """
-x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
-y = torch.sin(x)
 y.sum().backward()
 dy_dx = x.grad[:50]
 """, "check_ex5(x, dy_dx)", False, "形状"),
@@ -556,8 +514,6 @@ reverse_mode = None""", "check_ex8(forward_mode, reverse_mode)", False, "还没�
     ("ex9-one-word", 'ex9_answer = "reverse"', "check_ex9(ex9_answer)", False, "应该是字典"),
     # ---- found by trying the checks as students: forms that must pass, mistakes that need their own hint
     ("ex2-backward-without-parentheses", """
-x = torch.arange(4.0, requires_grad=True)
-y = x**2
 y.sum().backward
 y.sum().backward
 ex2_answer = x.grad
@@ -596,34 +552,24 @@ def g_prime(x):
     return torch.autograd.grad(g(x), x)[0]
 """, "check_ex4(g, g_prime)", False, "手推"),
     ("ex5-tuple-with-a-cos-check", """
-x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
-y = torch.sin(x)
 y.sum().backward()
 dy_dx, expected = x.grad, torch.cos(x.detach())
 """, "check_ex5(x, dy_dx)", True, "正确"),
     ("ex5-name-reused-after", """
-x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
-y = torch.sin(x)
 dy_dx = torch.autograd.grad(y.sum(), x)[0]
 y = torch.cos(x)  # 对照
 """, "check_ex5(x, dy_dx)", True, "正确"),
     ("ex5-temp-name-reused", """
-x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
-y = torch.sin(x)
 ref = torch.cos(x.detach())
 y.sum().backward()
 ref = x.grad
 dy_dx = ref
 """, "check_ex5(x, dy_dx)", True, "正确"),
     ("ex5-mean", """
-x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
-y = torch.sin(x)
 y.mean().backward()
 dy_dx = x.grad
 """, "check_ex5(x, dy_dx)", False, "y.mean()"),
     ("ex5-autograd-grad-then-x-grad", """
-x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)
-y = torch.sin(x)
 torch.autograd.grad(y.sum(), x)
 dy_dx = x.grad
 """, "check_ex5(x, dy_dx)", False, "不写入 .grad"),
@@ -688,6 +634,10 @@ def reverse_mode(x):
 ]
 # fmt: on
 
+STARTER = {  # the first lines of the workbook's starter cells, which the rows above leave out
+    "ex2": "x = torch.arange(4.0, requires_grad=True)\ny = x**2\n",
+    "ex5": "x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)\ny = torch.sin(x)\n",
+}
 WORKBOOK_PRELUDE = """
 import math
 import torch
@@ -723,6 +673,7 @@ def test_student_answer(case, checks_code):
     namespace: dict = {}
     exec(checks_code, namespace)  # noqa: S102 - the workbook's own cell
     filename = f"<student {name}>"
+    code = STARTER.get(name.split("-")[0], "") + code  # the starter cell's own first lines
     source = WORKBOOK_PRELUDE + code
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace["In"] = ["", WORKBOOK_PRELUDE, code, call]  # IPython's input history
