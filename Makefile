@@ -71,7 +71,7 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-browser: $(STAMP)
-	$(PY) -m pytest -n 0 -m browser tests/test_browser.py tests/test_explorers.py $(PYTEST_ARGS)
+	$(PY) -m pytest -n 0 -m browser tests/test_lab.py tests/test_browser.py tests/test_explorers.py $(PYTEST_ARGS)
 
 # One stack of the matrix: its venv (.venv-NAME, built by uv from constraints/NAME.txt), then
 # strict nbval on every notebook with that stack's packages, and its own tests.

@@ -3,12 +3,6 @@ both; one under tests/ would not). `--dist loadfile` keeps each notebook on one 
 
 from __future__ import annotations
 
-import sys
-
-# jsonschema builds the optional rfc3987_syntax grammar on import (about a second per process);
-# notebook schemas use no "iri" format, so the test processes skip it.
-sys.modules.setdefault("rfc3987_syntax", None)
-
 
 def pytest_collectstart(collector):
     # Matplotlib SVG differs between runs and versions; the data behind each figure is checked

@@ -1,10 +1,15 @@
-"""`make lab` really serves JupyterLab with the notebooks folder."""
+"""`make lab` really serves JupyterLab with the notebooks folder. It runs with the browser suite
+(`make test-browser`), which starts JupyterLab too, to keep `make test` close to its floor."""
 
 from __future__ import annotations
 
 import sys
 
+import pytest
+
 from tools.nb import LESSONS, ROOT
+
+pytestmark = pytest.mark.browser
 
 
 def test_make_lab_serves_the_notebooks(start_lab):
