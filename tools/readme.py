@@ -46,9 +46,8 @@ def _stacks() -> str:
         pins, spec = stacks.pins(name), stacks.header(name)
         versions = [pins.get(p, "newest") for p in PACKAGES]
         rows.append([f"`make test-{name}`", spec["runtime"], spec["python"], *versions])
-    return _table(
-        "make target | runtime | Python | " + " | ".join(PACKAGES).replace("ipy", "IPy"), rows
-    )
+    header = "make target | runtime | Python | " + " | ".join(PACKAGES)
+    return _table(header.replace("ipython", "IPython"), rows)
 
 
 PACKAGES = ["torch", "numpy", "matplotlib", "ipython", "ipywidgets"]
