@@ -25,8 +25,9 @@ CHROMIUM_ARGS = "--no-sandbox --disable-gpu --disable-quic --no-first-run --disa
     --disable-background-networking --disable-component-update".split()
 
 
-def wait_for(step: str, ready, timeout: float, log: Path | None = None, every: float = 0.25):
-    """Poll ready() until it returns a true value; on timeout, fail naming the step."""
+def wait_for(step: str | None, ready, timeout: float, log: Path | None = None, every=0.25):
+    """ready()'s first true value within timeout (scaled by SLOW). On a timeout: None if no step
+    is named, else the test fails naming the step and showing the end of the log."""
     deadline = time.monotonic() + timeout * SLOW
     while time.monotonic() < deadline:
         try:
@@ -36,7 +37,9 @@ def wait_for(step: str, ready, timeout: float, log: Path | None = None, every: f
             pass
         time.sleep(every)
     tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-    pytest.fail(f"timed out after {timeout * SLOW:.0f} s waiting for {step}\n{tail}")
+    return step and pytest.fail(
+        f"timed out after {timeout * SLOW:.0f} s waiting for {step}\n{tail}"
+    )
 
 
 class Lab:
@@ -61,8 +64,8 @@ class Lab:
         return self.api("/api/status")
 
     def request(self, path: str, method: str = "GET") -> tuple[int, bytes]:
-        headers = {"Authorization": f"token {self.token}"}
-        req = urllib.request.Request(self.base + path, method=method, headers=headers)
+        auth = {"Authorization": f"token {self.token}"}
+        req = urllib.request.Request(self.base + path, method=method, headers=auth)
         try:
             with urllib.request.urlopen(req, timeout=10) as resp:
                 return resp.status, resp.read()
@@ -136,19 +139,23 @@ def browser(lab):
 
 
 class NotebookPage:
-    """One notebook open in JupyterLab in chromium; the page load is retried once."""
+    """One notebook open in JupyterLab in chromium."""
 
     def __init__(self, page, lab: Lab, path: Path):
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
         self.page, self.lab, self.path = page, lab, rel(path)
         self.n_code = len(code_cells(read(path)))
+        self.load()
+
+    def load(self) -> None:
+        """Open the notebook until its kernel is idle; the page load is retried once."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         for attempt in (1, 2):
             try:
-                page.goto(f"{lab.base}/lab/tree/{self.path}?reset&token={lab.token}")
-                page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90e3 * SLOW)
+                self.page.goto(f"{self.lab.base}/lab/tree/{self.path}?reset&token={self.lab.token}")
+                self.page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90e3 * SLOW)
                 idle = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
-                page.wait_for_selector(idle, timeout=120e3 * SLOW)
+                self.page.wait_for_selector(idle, timeout=120e3 * SLOW)
                 return
             except PlaywrightTimeout as err:
                 if attempt == 2:
@@ -158,10 +165,17 @@ class NotebookPage:
         return self.lab.api(f"/api/contents/{self.path}?content=1")["content"]
 
     def run_all(self) -> dict:
-        """Kernel → Restart Kernel and Run All Cells; wait until the last cell ran; save."""
-        self.page.get_by_role("menuitem", name="Kernel", exact=True).click()
-        self.page.get_by_role("menuitem", name="Restart Kernel and Run All Cells…").click()
-        self.page.locator(".jp-Dialog .jp-mod-accept").click()
+        """Kernel → Restart Kernel and Run All Cells; wait until the last cell ran; save. A restart
+        on a loaded machine can lose the kernel's connection: if no cell has run within a minute,
+        the page is loaded again and the command repeated, once."""
+        for attempt in (1, 2):
+            self.page.get_by_role("menuitem", name="Kernel", exact=True).click()
+            self.page.get_by_role("menuitem", name="Restart Kernel and Run All Cells…").click()
+            self.page.locator(".jp-Dialog .jp-mod-accept").click()
+            ran = self.page.locator(".jp-InputPrompt").filter(has_text="[1]")
+            if attempt == 2 or wait_for(None, ran.count, 60):
+                break
+            self.load()
 
         def done():
             self.page.keyboard.press("Control+s")

@@ -1,21 +1,17 @@
-"""Every notebook in JupyterLab in a real browser: Kernel → Restart Kernel and Run All Cells.
-
-JupyterLab serves a scratch copy of the notebooks with outputs cleared (so a saved execution
-count can only come from this run); Debian's chromium, driven by Playwright, runs the menu
-command and saves, and the saved notebook must show every code cell run in order and no
-untagged error. Screenshots and the lab log go to test-artifacts/browser/.
-"""
+"""Every notebook in JupyterLab in a real browser (Debian's chromium driven by Playwright): Kernel →
+Restart Kernel and Run All Cells, save, and the saved notebook must show every code cell run in
+order and no untagged error. Screenshots and the lab log go to test-artifacts/browser/."""
 
 from __future__ import annotations
 
 import pytest
 
-from tools.nb import ALL, code_cells, ids, read, tags
+from tools.nb import ALL, code_cells, read, rel, tags
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+@pytest.mark.parametrize("path", ALL, ids=rel)
 def test_restart_and_run_all_in_jupyterlab(path, open_notebook):
     nb = open_notebook(path)
     try:

@@ -34,7 +34,7 @@ def test_changed_digit_fails_nbval(pytester):
     assert "tensor([ 0.,  4.,  9., 12.])" in out
 
 
-@pytest.mark.parametrize("path", nb.ALL, ids=nb.ids(nb.ALL))
+@pytest.mark.parametrize("path", nb.ALL, ids=nb.rel)
 def test_every_recorded_digit_is_compared(path):
     checked = 0
     for i, cell in enumerate(nb.code_cells(nb.read(path)), 1):

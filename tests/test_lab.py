@@ -13,14 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_make_lab_serves_the_notebooks(start_lab):
-    make = [
-        "make",
-        "--no-print-directory",
-        "lab",
-        f"VENV={sys.prefix}",
-        "PORT={port}",
-        "NO_BROWSER=1",
-    ]
+    make = f"make --no-print-directory lab VENV={sys.prefix} PORT={{port}} NO_BROWSER=1".split()
     lab = start_lab([*make, "LAB_ARGS=--IdentityProvider.token={token}"], ROOT)
     status, body = lab.request("/lab")
     assert status == 200 and b"JupyterLab" in body

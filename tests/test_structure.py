@@ -28,7 +28,7 @@ TAUGHT_IN = """
 INTRODUCED = [
     (n, row.split()[0]) for row in TAUGHT_IN.strip().splitlines() for n in row.split()[1:]
 ]
-each_notebook = pytest.mark.parametrize("path", nb.ALL, ids=nb.ids(nb.ALL))
+each_notebook = pytest.mark.parametrize("path", nb.ALL, ids=nb.rel)
 
 
 def test_lessons_come_in_the_books_order():

@@ -64,23 +64,23 @@ def imports_of(path: Path) -> str:
     return _imports[path]
 
 
-def timed(fn, *args) -> float:
+def floor() -> float:
     start = time.perf_counter()
-    fn(*args)
-    return time.perf_counter() - start
-
-
-def floor() -> None:
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # as pytest -n auto
         jobs = sorted(KERNELS, key=lambda p: -len(imports_of(p)))
         list(pool.map(lambda p: in_kernel(p, imports_of(p)), jobs))
+    return time.perf_counter() - start
 
 
-def suite() -> None:
-    make = ["make", "--no-print-directory", "test", f"VENV={sys.prefix}", "PYTEST_ARGS=-q"]
-    proc = subprocess.run(make, cwd=ROOT, capture_output=True, text=True)
+def suite() -> float:
+    start, make = (
+        time.perf_counter(),
+        ["make", "--no-print-directory", "test", f"VENV={sys.prefix}"],
+    )
+    proc = subprocess.run([*make, "PYTEST_ARGS=-q"], cwd=ROOT, capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit("the suite failed; fix it before benchmarking:\n" + proc.stdout[-3000:])
+    return time.perf_counter() - start
 
 
 def beyond_imports(path: Path) -> float:
@@ -110,8 +110,8 @@ def main() -> int:
         imports_of(path)
     floors, suites = [], []
     for i in range(RUNS):
-        floors.append(timed(floor))
-        suites.append(timed(suite))
+        floors.append(floor())
+        suites.append(suite())
         print(f"run {i + 1}: floor {floors[-1]:6.1f} s   suite {suites[-1]:6.1f} s", flush=True)
     f, s = statistics.median(floors), statistics.median(suites)
     print(f"\n{os.cpu_count()} workers, Python {sys.version.split()[0]}, {len(KERNELS)} kernels")

@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tools.nb import ALL, rel  # noqa: E402
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+METADATA = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
 
 
 def execute(path: Path) -> None:
@@ -22,12 +23,9 @@ def execute(path: Path) -> None:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    ).execute()
-    nb.metadata = nbformat.from_dict(
-        {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
-    )
+    where = {"metadata": {"path": str(path.parent)}}
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources=where).execute()
+    nb.metadata = nbformat.from_dict(METADATA)
     nbformat.validate(nb)
     nbformat.write(nb, path)
     print(f"executed {rel(path)}")

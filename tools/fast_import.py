@@ -1,6 +1,5 @@
-"""pytest plugin loaded with `-p tools.fast_import`, before nbval imports nbformat and jsonschema:
-jsonschema's optional rfc3987_syntax grammar costs about a second in every pytest process, and
-notebook schemas use no "iri" format. (JupyterLab, in its own process, is unaffected.)"""
+"""Loaded with `-p tools.fast_import` before nbval imports jsonschema, whose optional rfc3987_syntax
+grammar costs about a second per pytest process; notebook schemas use no "iri" format."""
 
 import sys
 

@@ -1,7 +1,6 @@
-"""Regenerate figures/ (make figures). A figure is drawn by a code cell tagged `figure` with a
-line `# figure: NAME`, leaving the figure in `fig` and the data it shows in `figure_data`; the
-notebook's code runs as plain Python up to it, and NAME.svg, .png and .json (the data and a digest
-of the cell, which tests/test_figures.py recomputes) are written."""
+"""Regenerate figures/ (make figures): a code cell tagged `figure`, with a line `# figure: NAME`,
+leaves the figure in `fig` and its data in `figure_data`; NAME.svg, .png and .json (the data and
+a digest of the cell, which tests/test_figures.py recomputes) are written."""
 
 from __future__ import annotations
 

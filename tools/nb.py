@@ -27,10 +27,6 @@ def rel(path: Path) -> str:
     return path.resolve().relative_to(ROOT).as_posix()
 
 
-def ids(paths: list[Path]) -> list[str]:
-    return [rel(p) for p in paths]
-
-
 def tags(cell) -> set[str]:
     return set(cell.get("metadata", {}).get("tags", []))
 

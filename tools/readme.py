@@ -76,14 +76,12 @@ def main(check: bool) -> int:
     if check or not stale:
         print("\n".join(f"stale: {rel(p)} (run `make readme`)" for p in stale) or "up to date")
         return 1 if stale else 0
-    for p in stale:
-        if p == README:
-            README.write_text(render(text), encoding="utf-8")
-        else:
-            nb = read(p)
-            nb.cells[0].source = COLAB_LINK.sub(f"]({colab_url(p)})", nb.cells[0].source)
-            nbformat.write(nb, p)
-        print(f"wrote {rel(p)}")
+    README.write_text(render(text), encoding="utf-8")
+    for p in stale_badges():
+        nb = read(p)
+        nb.cells[0].source = COLAB_LINK.sub(f"]({colab_url(p)})", nb.cells[0].source)
+        nbformat.write(nb, p)
+    print("\n".join(f"wrote {rel(p)}" for p in stale))
     return 0
 
 

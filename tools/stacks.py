@@ -76,12 +76,15 @@ def run(*args, **kw) -> None:
 
 def build(name: str) -> Path:
     spec, target = header(name), venv(name)
-    digest = hashlib.sha256((constraints(name) + (ROOT / "requirements.txt").read_text()).encode())
+    recipe = (
+        constraints(name) + (ROOT / "requirements.txt").read_text() + Path(__file__).read_text()
+    )
+    digest = hashlib.sha256(recipe.encode())  # a changed pin, requirement or recipe rebuilds
     stamp = target / f".installed-{digest.hexdigest()[:16]}"
     if stamp.exists():
         return target
     py, python = str(target / "bin" / "python"), find_python(spec["python"])
-    uv_pip = [*UV, "pip", "install", "-q", "--python", py]
+    uv_pip = [*UV, "pip", "install", "-q", "--compile-bytecode", "--python", py]  # as pip does
     if spec["installer"] == "pip":  # exactly the README's commands for users without make
         run(python, "-m", "venv", "--clear", str(target))
         run(py, "-m", "pip", "install", "-q", "-r", "requirements.txt")
