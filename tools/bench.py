@@ -17,10 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tools.nb import ALL, LESSONS, ROOT, code_cells, read, rel, tagged_source  # noqa: E402
+from tools.nb import ALL, ROOT, SOLUTIONS, code_cells, read, rel, tagged_source  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
-KERNELS = ALL + [LESSONS[0]]  # tests/test_harness.py runs a mutated copy of the first lesson
+KERNELS = ALL + [SOLUTIONS[1]]  # tests/test_harness.py runs a mutated copy of exercise 2
 # (notebook, widget, the control that moves, its values)
 EXPLORERS = [
     ("solutions/2.5.5-ex5-plot-sin-and-derivative.ipynb", "tangent_explorer()", "children[0]",
