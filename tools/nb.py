@@ -4,6 +4,7 @@ their tags and titles, their Open-in-Colab links, and the nbval sanitizer."""
 from __future__ import annotations
 
 import functools
+import json
 import re
 from pathlib import Path
 
@@ -18,9 +19,16 @@ TITLE = re.compile(r"^# (?P<number>\d\.\d\.\d\S*) (?P<zh>.+?) · (?P<en>.+)$", r
 
 
 def read(path: Path):
-    import nbformat
+    """A fresh copy of the notebook (nbformat 4; tests/test_structure.py validates the files)."""
+    from nbformat import from_dict
+    from nbformat.v4.rwbase import rejoin_lines
 
-    return nbformat.read(path, as_version=4)
+    return rejoin_lines(from_dict(_json(path, path.stat().st_mtime_ns)))
+
+
+@functools.cache
+def _json(path: Path, mtime: int) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def rel(path: Path) -> str:
