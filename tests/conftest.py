@@ -36,10 +36,10 @@ def wait_for(step: str | None, ready, timeout: float, log: Path | None = None, e
         except OSError:  # the server is not listening yet
             pass
         time.sleep(every)
+    if step is None:
+        return None
     tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-    return step and pytest.fail(
-        f"timed out after {timeout * SLOW:.0f} s waiting for {step}\n{tail}"
-    )
+    pytest.fail(f"timed out after {timeout * SLOW:.0f} s waiting for {step}\n{tail}")
 
 
 class Lab:

@@ -1,6 +1,5 @@
-"""Each check of the workbook, called exactly as its check cell calls it, accepts the worked
-solution (the solution's cells tagged `setup` and `answer`, run as plain Python); untouched,
-every check cell says "not attempted"."""
+"""Each workbook check, called as its check cell calls it, accepts its worked solution (cells tagged
+`setup` and `answer`); untouched, every check cell says "not attempted"."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""Every committed figure exists and is current: the data in figures/NAME.json is recomputed from
-the notebook's own code and the drawing cell hashed again. SVG bytes differ between matplotlib
-versions and are not compared."""
+"""Every figure is current: its data is recomputed from the notebook's code and its drawing cell
+hashed again (SVG bytes differ between matplotlib versions and are not compared)."""
 
 from __future__ import annotations
 

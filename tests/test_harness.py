@@ -1,6 +1,5 @@
-"""Proof that the nbval harness can fail. End to end: a copy of a real notebook with one recorded
-digit changed fails nbval in exactly that cell, every other cell passing. For every notebook: no
-digit of a compared output is hidden by the sanitizer or an ignore tag."""
+"""Proof that nbval can fail: one changed digit fails exactly its cell, end to end; and no digit of
+any compared output is hidden by the sanitizer or an ignore tag."""
 
 from __future__ import annotations
 

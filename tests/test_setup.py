@@ -1,6 +1,5 @@
-"""The set-up `make` builds: modern numpy next to d2l without its pins, reinstalling only when
-requirements.txt changes, one clear line when Python is missing or too old, and lower bounds
-that CI really installs."""
+"""What `make` builds: numpy 2 beside d2l without its pins, reinstalling only when requirements.txt
+changes, one line when Python is missing or old, and lower bounds that CI installs."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""Every notebook's structure, without a kernel: a fresh top-to-bottom run, no stray errors or
-machine paths, its title cell, long helpers collapsed, the Colab install guard where d2l is
-imported, the book's order, no API used before a lesson teaches it, and a generated README."""
+"""Every notebook's structure, without a kernel: a fresh run, no stray errors or paths, its title,
+helpers collapsed, the install guard, the book's order, APIs taught before use, a generated README."""
 
 from __future__ import annotations
 

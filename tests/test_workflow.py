@@ -1,6 +1,5 @@
-"""CI is defined once, in the Makefile's CI_TARGETS: `.ci/run` runs `make ci`, and the GitHub
-workflow is a matrix over exactly those targets (schema-checked offline with check-jsonschema's
-vendored GitHub workflow schema), plus a weekly run that catches new releases."""
+"""CI is defined once (the Makefile's CI_TARGETS): `.ci/run` runs `make ci`, and the schema-valid
+workflow is a matrix over exactly those targets, plus a weekly run."""
 
 from __future__ import annotations
 

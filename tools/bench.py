@@ -1,8 +1,5 @@
-"""Benchmark (make bench; a measurement, not a test), on one machine, interleaved BENCH_RUNS times:
-the floor (as many kernels as the suite starts, as many at a time as `pytest -n auto`, each
-importing exactly what its notebook ends up importing, lazy imports included) against `make test`
-itself. Then each notebook's time beyond its imports, and each explorer's time per update in a
-kernel. `python tools/bench.py explorers` measures only the explorers."""
+"""make bench: `make test` against its floor (its kernels starting and importing what their notebooks
+import), interleaved; then each notebook's time beyond imports and each explorer's update time."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""Record outputs (make execute NB=...; default: every notebook): run each notebook top to bottom
-in a fresh kernel, in place, and reset its metadata to the kernelspec alone, so that a run on
-another machine does not change the file needlessly."""
+"""make execute NB=...: run notebooks top to bottom in a fresh kernel, in place, keeping only the
+kernelspec as metadata so a run on another machine changes nothing needlessly."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""Regenerate figures/ (make figures): a code cell tagged `figure`, with a line `# figure: NAME`,
-leaves the figure in `fig` and its data in `figure_data`; NAME.svg, .png and .json (the data and
-a digest of the cell, which tests/test_figures.py recomputes) are written."""
+"""make figures: each code cell tagged `figure` (with `# figure: NAME`) leaves `fig` and its data
+in `figure_data`; NAME.svg, .png and .json (data and cell digest) are written from it."""
 
 from __future__ import annotations
 

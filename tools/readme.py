@@ -1,6 +1,5 @@
-"""Write the README's tables (between `<!-- begin NAME -->` and `<!-- end NAME -->`, built from
-the notebooks' title lines and the constraints files) and every notebook's Open-in-Colab badge
-(from pyproject.toml's colab-repo): `make readme`; with --check, exit 1 if anything is stale."""
+"""make readme: the README's generated tables (from notebook titles and constraints files) and each
+notebook's Open-in-Colab badge; with --check, exit 1 if anything is stale."""
 
 from __future__ import annotations
 

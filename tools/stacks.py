@@ -1,8 +1,6 @@
-"""The version matrix (make test-NAME): `python tools/stacks.py test NAME` builds .venv-NAME from
-constraints/NAME.txt if needed and runs its tests; `colab NAME FREEZE` pins that file to a Colab
-pip freeze. The file's header says `# python:`, `# kind: full` (requirements.txt and d2l
---no-deps; pytest runs inside) or `colab` (what Colab preinstalls, no d2l, a stand-in google.colab;
-nbval uses it as the kernel), and `# installer: pip` where the README's pip commands are tested."""
+"""make test-NAME: build .venv-NAME from constraints/NAME.txt (its header: python; kind full = pytest
+runs inside, or colab = Colab's packages as nbval's kernel; installer pip = the README's commands)
+and run its tests. `python tools/stacks.py colab NAME FREEZE` pins the file to a Colab freeze."""
 
 from __future__ import annotations
 
