@@ -20,7 +20,11 @@ from tools.nb import ALL, ROOT, code_cells, read, rel
 
 SLOW = float(os.environ.get("BROWSER_SLOW_FACTOR", "1"))  # scale every wait on a slow machine
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium")
+# $CHROMIUM first (the GitHub workflow sets it to the Chrome that browser-actions/setup-chrome
+# fetched), then Debian's chromium (.ci/run installs it), then a Google Chrome already installed.
+# Ubuntu's `chromium-browser` is left out: it is a shim that installs a snap.
+BROWSERS = ("chromium", "google-chrome", "google-chrome-stable", "chrome")
+CHROMIUM = os.environ.get("CHROMIUM") or next(filter(None, map(shutil.which, BROWSERS)), None)
 CHROMIUM_ARGS = "--no-sandbox --disable-gpu --disable-quic --no-first-run --disable-sync \
     --disable-background-networking --disable-component-update".split()
 
@@ -106,8 +110,8 @@ def lab(start_lab, tmp_path_factory):
     a saved count can only come from this run and nothing touches the repository."""
     if CHROMIUM is None:
         if os.environ.get("CI") == "true":
-            pytest.fail("chromium is required under CI=true (apt-get install chromium)")
-        pytest.skip("chromium not found: apt-get install chromium to run the browser suites")
+            pytest.fail(f"a browser is required under CI=true: set CHROMIUM, or install one of {BROWSERS}")
+        pytest.skip("no browser found: apt-get install chromium (or set CHROMIUM) to run the browser suites")
     import nbformat
 
     work = tmp_path_factory.mktemp("browser")

@@ -33,3 +33,16 @@ def test_ci_runs_the_makefile_targets_and_nothing_else():
     assert runs == ["make ${{ matrix.target }}"]
     assert "schedule" in flow[True] and "pull_request" in flow[True]  # yaml reads `on:` as True
     assert (ROOT / ".ci" / "run").read_text().strip().endswith("make ci")
+
+
+def test_the_browser_job_gets_a_browser_without_snap():
+    """Ubuntu's apt `chromium` installs a snap, and snap installs fail on GitHub's runners: the
+    workflow fetches Chrome with an action and hands its path to the tests as $CHROMIUM."""
+    import yaml
+
+    (job,) = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"].values()
+    runs = " ".join(s.get("run", "") for s in job["steps"])
+    assert "chromium" not in runs.replace("CHROMIUM", ""), "apt's chromium is a snap shim on Ubuntu"
+    (chrome,) = [s for s in job["steps"] if s.get("uses", "").startswith("browser-actions/setup-chrome")]
+    test = next(s for s in job["steps"] if s.get("run") == "make ${{ matrix.target }}")
+    assert test["env"]["CHROMIUM"] == f"${{{{ steps.{chrome['id']}.outputs.chrome-path }}}}"
