@@ -78,7 +78,7 @@ def second_derivative(f, x):
     f(x).sum().backward(create_graph=True)
     x.grad.sum().backward()
     return x.grad
-""", "check_ex1(second_derivative)", False, "设为 None"),
+""", "check_ex1(second_derivative)", False, "x.grad = None"),
     ("ex1-forgot-return", """
 def second_derivative(f, x):
     x = x.detach().requires_grad_(True)
