@@ -16,17 +16,23 @@ PATH_LEAK = re.compile(r"(/root/|/home/\w|/tmp/|/work/|/Users/\w|[A-Z]:\\\\Users
 READING_ORDER = """2.5.1-a-simple-example 2.5.2-backward-for-non-scalar-variables
 2.5.3-detaching-computation 2.5.4-gradients-and-python-control-flow
 2.5.4x-extension-computation-graphs-and-backprop 2.5.5-exercises""".split()
-# The lesson that introduces each API; its prose must name it before a code cell uses it.
+# The lesson that introduces each API; its prose must name it before a code cell uses it. "2.5.1+"
+# means the optional part after 2.5.1's summary (`## 深入 · Going deeper`): the core path of every
+# notebook must not use such an API unless that notebook's own prose teaches it first.
 TAUGHT_IN = """
-2.5.1  requires_grad backward .grad retain_grad zero_ zero_grad grad_fn
-2.5.2  gradient= jacobian
-2.5.3  .detach no_grad inference_mode
-2.5.4  next_functions
+2.5.1  requires_grad backward .grad zero_ grad_fn
+2.5.1+ retain_grad is_leaf register_post_accumulate_grad_hook data_ptr zero_grad set_to_none
+2.5.2  gradient=
+2.5.2+ jacobian
+2.5.3  .detach no_grad
+2.5.3+ _version inference_mode
+2.5.4+ next_functions
 2.5.4x autograd.grad retain_graph create_graph saved_tensors_hooks forward_ad
 """
 INTRODUCED = [
     (n, row.split()[0]) for row in TAUGHT_IN.strip().splitlines() for n in row.split()[1:]
 ]
+DEEPER = "## 深入 · Going deeper（选读 · optional）"
 each_notebook = pytest.mark.parametrize("path", nb.ALL, ids=nb.rel)
 
 
@@ -83,30 +89,71 @@ def test_self_contained_and_guarded(path):
 
 
 def _code_words(code: str) -> str:
-    """The code without its comments: '# 2.5.3 讲 no_grad' is not a use of no_grad."""
+    """The code without its comments: '# 2.5.3 讲 no_grad' is not a use of no_grad. The rest is
+    kept as written, so dotted names (`x.grad`, `autograd.grad`) and `gradient=` still match."""
     try:
-        tokens = tokenize.generate_tokens(io.StringIO(code).readline)
-        return " ".join(t.string for t in tokens if t.type != tokenize.COMMENT)
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
     except (tokenize.TokenError, SyntaxError):
         return code
+    lines = code.splitlines(keepends=True)
+    for token in (t for t in tokens if t.type == tokenize.COMMENT):  # at most one a line
+        row, col = token.start
+        lines[row - 1] = lines[row - 1][:col] + "\n"
+    return "".join(lines)
+
+
+def _core_and_deeper(path) -> tuple[list, list]:
+    """The notebook's cells (less the workbook's checks) before and from its `## 深入` heading."""
+    cells = [c for c in nb.read(path).cells if "checks" not in nb.tags(c)]
+    starts = [i for i, c in enumerate(cells) if c.get("source", "").startswith(DEEPER)]
+    return (cells[: starts[0]], cells[starts[0] :]) if starts else (cells, [])
+
+
+def _taught_before_used(cells, name, use) -> bool:
+    """Some prose names `name`, and none of the code uses it before the first such prose."""
+    prose = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and name in c.source]
+    code = [i for i, c in enumerate(cells) if _uses([c], use)]
+    return bool(prose) and (not code or prose[0] < code[0])
+
+
+def _uses(cells, use) -> bool:
+    return any(c.cell_type == "code" and use.search(_code_words(c.source)) for c in cells)
 
 
 @pytest.mark.parametrize("name, lesson", INTRODUCED, ids=[n for n, _ in INTRODUCED])
 def test_no_notebook_uses_an_api_before_a_lesson_teaches_it(name, lesson):
     use = re.compile(re.escape(name) + (r"\b" if name[-1].isalnum() or name[-1] == "_" else ""))
-    teacher = next(p for p in nb.ALL if p.name.startswith(lesson + "-"))
-    for path in nb.ALL[: nb.ALL.index(teacher) + 1]:
-        cells = [c for c in nb.read(path).cells if "checks" not in nb.tags(c)]
-        code = [
-            i
-            for i, c in enumerate(cells)
-            if c.cell_type == "code" and use.search(_code_words(c.source))
-        ]
-        if path != teacher:
-            assert not code, f"{nb.rel(path)} uses {name} before {nb.rel(teacher)} teaches it"
-            continue
-        prose = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and name in c.source]
-        assert prose and (not code or prose[0] < code[0]), f"{nb.rel(teacher)}: {name} used first"
+    deeper_only = lesson.endswith("+")
+    teacher = next(p for p in nb.ALL if p.name.startswith(lesson.rstrip("+") + "-"))
+    for path in nb.ALL[: nb.ALL.index(teacher)]:
+        early = sum(_core_and_deeper(path), [])
+        assert not _uses(early, use), (
+            f"{nb.rel(path)} uses {name} before {nb.rel(teacher)} teaches it"
+        )
+    core, deeper = _core_and_deeper(teacher)
+    if not deeper_only:
+        assert _taught_before_used(core, name, use), f"{nb.rel(teacher)}: {name} used first"
+        return
+    assert deeper, f"{nb.rel(teacher)} has no '{DEEPER}' part to teach {name}"
+    assert not _uses(core, use), f"{nb.rel(teacher)}: {name} is taught in the optional part only"
+    assert _taught_before_used(deeper, name, use), f"{nb.rel(teacher)}: {name} used first"
+    for path in nb.LESSONS[nb.LESSONS.index(teacher) + 1 :]:  # the later notebooks' core path
+        core = _core_and_deeper(path)[0][
+            1:
+        ]  # a title cell's outline of its optional part teaches nothing
+        assert not _uses(core, use) or _taught_before_used(core, name, use), (
+            f"{nb.rel(path)} uses {name}, taught only in {nb.rel(teacher)}'s optional part"
+        )
+
+
+@pytest.mark.parametrize("path", nb.LESSONS[:5], ids=nb.rel)
+def test_optional_parts_come_after_the_summary_and_say_so(path):
+    """The book's path ends at 小结; what goes beyond the book follows it, visibly optional."""
+    headings = [c.source.splitlines()[0] for c in nb.read(path).cells if c.cell_type == "markdown"]
+    summary, deeper = headings.index("## 小结 · Summary"), headings.index(DEEPER)
+    assert summary < deeper and not any(h.startswith("## ") for h in headings[deeper + 1 :])
+    note = _core_and_deeper(path)[1][0].source
+    assert "选读" in note and "小结" in note, f"{nb.rel(path)}: say the core is complete without it"
 
 
 def test_readme_tables_and_badges_are_generated_from_the_notebooks():
