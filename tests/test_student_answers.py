@@ -9,12 +9,15 @@ kernel; IPython's `In` history is simulated, since exercise 5 reads it to catch 
 from __future__ import annotations
 
 import linecache
+import signal
+import time
 
 import pytest
 
 from tools.nb import LESSONS, tagged_source
 
 WORKBOOK = LESSONS[-1]
+HANG_LIMIT_S = 0.3  # CHECK_TIME_LIMIT for the rows whose student code never finishes
 
 # (id, student code, check call, accepted?, phrase the feedback must contain)
 # fmt: off
@@ -629,6 +632,358 @@ def reverse_mode(x):
 """, "check_ex8(forward_mode, reverse_mode)", False, "不要覆盖"),
     ("ex9-long-words-and-brackets", 'ex9_answer = {"A": "reverse mode automatic differentiation", "B": "forward（正向）", "C": "前向积累"}', "check_ex9(ex9_answer)", True, "正确"),
     ("ex9-pairs-with-case-keys", 'ex9_answer = [("情形A", "逆向模式"), ("情形B", "forward"), ("情形C", "jvp")]', "check_ex9(ex9_answer)", True, "正确"),
+    # ---- issue 15: every hint true; disguised forbidden routes; time limits; more containers
+    ("ex1-zeroed-first-derivative", """
+def second_derivative(f, x):
+    x.requires_grad_(True)
+    f(x).sum().backward(create_graph=True)
+    g = x.grad
+    x.grad.zero_()
+    g.sum().backward()
+    return x.grad
+""", "check_ex1(second_derivative)", False, "zero_() 把它原地清成了 0"),
+    ("ex1-hint-remedy-applied", """
+def second_derivative(f, x):
+    x.requires_grad_(True)
+    f(x).sum().backward(create_graph=True)
+    g = x.grad
+    x.grad = None
+    g.sum().backward()
+    return x.grad
+""", "check_ex1(second_derivative)", True, "正确"),
+    ("ex1-numpy-array", """
+def second_derivative(f, x):
+    x = x.detach().requires_grad_(True)
+    (g,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    return torch.autograd.grad(g.sum(), x)[0].numpy()
+""", "check_ex1(second_derivative)", True, "正确"),
+    ("ex1-the-grad-tuple", """
+def second_derivative(f, x):
+    x = x.detach().requires_grad_(True)
+    (g,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    return torch.autograd.grad(g.sum(), x)
+""", "check_ex1(second_derivative)", True, "正确"),
+    ("ex1-hangs", """
+def second_derivative(f, x):
+    while True:
+        pass
+""", "check_ex1(second_derivative)", False, "秒内没有运行完"),
+    ("ex1-hangs-and-swallows-the-interrupt", """
+import time
+def second_derivative(f, x):
+    try:
+        time.sleep(30)
+    except BaseException:
+        pass
+    return 6 * x
+""", "check_ex1(second_derivative)", False, "秒内没有运行完"),
+    ("ex2-numpy-array", """
+y.sum().backward(retain_graph=True)
+y.sum().backward()
+ex2_answer = x.grad.numpy().copy()
+""", "check_ex2(ex2_answer)", True, "正确"),
+    ("ex2-tuple-of-floats", """
+y.sum().backward(retain_graph=True)
+y.sum().backward()
+ex2_answer = tuple(x.grad.tolist())
+""", "check_ex2(ex2_answer)", True, "正确"),
+    ("ex3-numpy-array", """
+a = torch.randn(size=(3,), requires_grad=True)
+f(a).sum().backward()
+ex3_answer = a.grad.numpy()
+""", "check_ex3(a, ex3_answer)", True, "正确"),
+    ("ex4-in-place-on-the-leaf", """
+def g(x):
+    if x > 0:
+        x *= 2
+        return x**2
+    return -x
+
+def g_prime(x):
+    return 8 * x if x > 0 else -1.0
+""", "check_ex4(g, g_prime)", False, "x = x.clone()"),
+    ("ex4-difference-quotient-of-g", """
+def g(x):
+    if x > 0:
+        return x**3
+    return x**2
+
+g_prime = lambda x: (g(x + 1e-6) - g(x - 1e-6)) / 2e-6
+""", "check_ex4(g, g_prime)", False, "调用 g 做数值差分"),
+    ("ex4-difference-quotient-in-a-helper", """
+def g(x):
+    if x > 0:
+        return torch.exp(x)
+    return 1 + x
+
+def numerical_derivative(fn, x, h=1e-5):
+    return (fn(x + h) - fn(x - h)) / (2 * h)
+
+def g_prime(x):
+    return numerical_derivative(g, x)
+""", "check_ex4(g, g_prime)", False, "调用 g 做数值差分"),
+    ("ex4-difference-quotient-with-a-default", """
+def g(x):
+    if x > 0:
+        return x**3
+    return x**2
+
+def g_prime(x, g=g, h=1e-5):
+    return (g(x + h) - g(x - h)) / (2 * h)
+""", "check_ex4(g, g_prime)", False, "通常来自数值差分"),
+    ("ex4-difference-quotient-of-the-formula", """
+def g(x):
+    if x > 0:
+        return x**3
+    return x**2
+
+def g_prime(x):
+    h = 1e-5
+    if x > 0:
+        return ((x + h)**3 - (x - h)**3) / (2 * h)
+    return ((x + h)**2 - (x - h)**2) / (2 * h)
+""", "check_ex4(g, g_prime)", False, "通常来自数值差分"),
+    ("ex4-derivative-uses-g-by-hand", """
+def g(x):
+    if x < 1:
+        return torch.exp(x)
+    return math.e * x
+
+def g_prime(x):
+    return g(x) if x < 1 else math.e
+""", "check_ex4(g, g_prime)", True, "正确"),
+    ("ex4-wrong-branch-beyond-the-points", """
+def g(x):
+    if x < 2:
+        return x**2
+    return x**3 - 4 * x
+
+def g_prime(x):
+    if x < 2:
+        return 2 * x
+    if x < 4:
+        return 3 * x**2 - 4
+    return 3 * x - 4
+""", "check_ex4(g, g_prime)", False, "g_prime(4.6)"),
+    ("ex4-wrong-for-large-negative-x", """
+def g(x):
+    if x > 0:
+        return torch.sin(x)
+    return x**3
+
+def g_prime(x):
+    if x > 0:
+        return torch.cos(x)
+    if x > -3:
+        return 3 * x**2
+    return -3 * x**2
+""", "check_ex4(g, g_prime)", False, "其他点"),
+    ("ex4-undefined-away-from-the-points", """
+def g(x):
+    if x > -1:
+        return torch.sqrt(x + 1)
+    return -x
+
+def g_prime(x):
+    return 1 / (2 * torch.sqrt(x + 1)) if x > -1 else -1.0
+""", "check_ex4(g, g_prime)", True, "正确"),
+    ("ex4-numpy-scalars", """
+import numpy as np
+def g(x):
+    if x > 0:
+        return x**2
+    return -x
+
+def g_prime(x):
+    return np.float64(2 * x.item()) if x > 0 else np.array(-1.0)
+""", "check_ex4(g, g_prime)", True, "正确"),
+    ("ex4-float32-numpy-scalar", """
+import numpy as np
+def g(x):
+    if x > 0:
+        return x**2
+    return -x
+
+def g_prime(x):
+    return np.float32(2 * x.item()) if x > 0 else np.float32(-1)
+""", "check_ex4(g, g_prime)", True, "正确"),
+    ("ex4-hangs-for-negative-x", """
+def g(x):
+    y = x
+    while y < 10:
+        y = y * 2
+    return y
+
+def g_prime(x):
+    k = 1
+    while x * k < 10:
+        k = k * 2
+    return k
+""", "check_ex4(g, g_prime)", False, "秒内没有运行完"),
+    ("ex5-sin-shifted", """
+dy_dx = torch.sin(x.detach() + math.pi / 2)
+""", "check_ex5(x, dy_dx)", False, "不是自动求导给出的值"),
+    ("ex5-sin-shifted-in-the-graph", """
+dy_dx = torch.sin(x + math.pi / 2)
+""", "check_ex5(x, dy_dx)", False, "不是自动求导给出的值"),
+    ("ex5-finite-difference", """
+h = 1e-3
+dy_dx = (torch.sin(x.detach() + h) - torch.sin(x.detach() - h)) / (2 * h)
+""", "check_ex5(x, dy_dx)", False, "有限差分"),
+    ("ex5-finite-difference-in-float64", """
+xd = x.detach().double()
+h = 1e-5
+dy_dx = (torch.sin(xd + h) - torch.sin(xd - h)) / (2 * h)
+""", "check_ex5(x, dy_dx)", False, "不是自动求导给出的值"),
+    ("ex5-finite-difference-rounded-to-float32", """
+xd = x.detach().double()
+h = 1e-5
+dy_dx = ((torch.sin(xd + h) - torch.sin(xd - h)) / (2 * h)).float()
+""", "check_ex5(x, dy_dx)", False, "沿赋值往回找"),
+    ("ex5-sin-shifted-in-float64-rounded", """
+dy_dx = torch.sin(x.detach().double() + math.pi / 2).float()
+""", "check_ex5(x, dy_dx)", False, "沿赋值往回找"),
+    ("ex5-finite-difference-in-a-helper", """
+def slope(fn, t, h=1e-6):
+    t = t.detach().double()
+    return ((fn(t + h) - fn(t - h)) / (2 * h)).float()
+
+dy_dx = slope(torch.sin, x)
+""", "check_ex5(x, dy_dx)", False, "沿赋值往回找"),
+    ("ex5-cos-in-a-helper", """
+def derivative_of_sin(t):
+    return torch.cos(t)
+
+dy_dx = derivative_of_sin(x.detach())
+""", "check_ex5(x, dy_dx)", False, "不许用 cos"),
+    ("ex5-cos-under-another-name", """
+from numpy import cos as c
+dy_dx = c(x.detach().numpy())
+""", "check_ex5(x, dy_dx)", False, "不许用 cos"),
+    ("ex5-autograd-in-a-helper", """
+def derivative(fn, t):
+    t = t.detach().requires_grad_(True)
+    fn(t).sum().backward()
+    return t.grad
+
+dy_dx = derivative(torch.sin, x)
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-one-point-at-a-time", """
+out = []
+for v in x.detach():
+    t = v.clone().requires_grad_(True)
+    torch.sin(t).backward()
+    out.append(t.grad)
+dy_dx = torch.stack(out)
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-list-of-floats", """
+y.sum().backward()
+dy_dx = x.grad.tolist()
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-autograd-in-float64", """
+xd = x.detach().double().requires_grad_(True)
+torch.sin(xd).sum().backward()
+dy_dx = xd.grad
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-torch-func-alias", """
+import torch.func as tf
+dy_dx = tf.vmap(tf.grad(torch.sin))(x.detach())
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-jacobian-diagonal", """
+from torch.autograd.functional import jacobian
+dy_dx = jacobian(torch.sin, x.detach()).diagonal()
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex7-difference-quotient-of-own-f", """
+def f(x):
+    return torch.log(x**2) * torch.sin(x) + 1 / x
+
+def df_dx(x):
+    h = 1e-6
+    return (f(x + h) - f(x - h)) / (2 * h)
+""", "check_ex7(df_dx)", False, "调用 f 做数值差分"),
+    ("ex7-difference-quotient-inline", """
+def df_dx(x):
+    h = 1e-5
+    F = lambda t: torch.log(t**2) * torch.sin(t) + 1 / t
+    return (F(x + h) - F(x - h)) / (2 * h)
+""", "check_ex7(df_dx)", False, "数值差分"),
+    ("ex7-torch-func-alias", """
+import torch.func as tf
+def df_dx(x):
+    return tf.vmap(tf.grad(lambda t: torch.log(t**2) * torch.sin(t) + 1 / t))(x)
+""", "check_ex7(df_dx)", False, "自动求导"),
+    ("ex7-from-torch-import-func", """
+from torch import func
+def df_dx(x):
+    return func.vmap(func.grad(lambda t: torch.log(t**2) * torch.sin(t) + 1 / t))(x)
+""", "check_ex7(df_dx)", False, "自动求导"),
+    ("ex7-import-inside-the-function", """
+def df_dx(x):
+    import torch.func as tf
+    return tf.vmap(tf.grad(lambda t: torch.log(t**2) * torch.sin(t) + 1 / t))(x)
+""", "check_ex7(df_dx)", False, "自动求导"),
+    ("ex7-autograd-in-a-helper", """
+def slope(fn, x):
+    x = x.clone().requires_grad_(True)
+    fn(x).sum().backward()
+    return x.grad
+
+def df_dx(x):
+    return slope(lambda t: torch.log(t**2) * torch.sin(t) + 1 / t, x)
+""", "check_ex7(df_dx)", False, "自动求导"),
+    ("ex7-wrong-above-three", """
+def df_dx(x):
+    right = 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
+    return torch.where(x > 3, torch.log(x**2) * torch.cos(x) - x**-2, right)
+""", "check_ex7(df_dx)", False, "x = 3.3"),
+    ("ex7-wrong-for-large-negative-x", """
+def df_dx(x):
+    right = 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
+    return torch.where(x < -4, 2 / x.abs() * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2, right)
+""", "check_ex7(df_dx)", False, "x = -9.4"),
+    ("ex7-two-log-abs-x", """
+def df_dx(x):
+    return 2 / x * torch.sin(x) + 2 * torch.log(x.abs()) * torch.cos(x) - 1 / x**2
+""", "check_ex7(df_dx)", True, "正确"),
+    ("ex7-hangs", """
+def df_dx(x):
+    n = 0
+    while n >= 0:  # 本来想写 n < 10
+        n += 1
+    return 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
+""", "check_ex7(df_dx)", False, "秒内没有运行完"),
+    ("ex8-numpy-pair", """
+import numpy as np
+def forward_mode(x):
+    t = x.item()
+    return np.array([math.log(t**2) * math.sin(t) + 1 / t,
+                     2 / t * math.sin(t) + math.log(t**2) * math.cos(t) - t**-2])
+reverse_mode = forward_mode
+""", "check_ex8(forward_mode, reverse_mode)", True, "正确"),
+    ("ex8-numpy-scalars", """
+import numpy as np
+def forward_mode(x):
+    t = np.float64(x.item())
+    return np.log(t**2) * np.sin(t) + 1 / t, 2 / t * np.sin(t) + np.log(t**2) * np.cos(t) - t**-2
+reverse_mode = forward_mode
+""", "check_ex8(forward_mode, reverse_mode)", True, "正确"),
+    ("ex8-hangs", """
+def forward_mode(x):
+    return torch.log(x**2) * torch.sin(x) + 1 / x, 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
+
+def reverse_mode(x):
+    x_bar = 0
+    while x_bar != 1:
+        x_bar = x_bar + 0.3
+    return forward_mode(x)
+""", "check_ex8(forward_mode, reverse_mode)", False, "reverse_mode 在"),
+    ("ex9-colons-and-reasons", 'ex9_answer = {"A": "reverse: 一遍反向传播就得到整个梯度", "B": "forward：3 遍就够", "C": "forward，不需要保存中间结果"}', "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-dashes", 'ex9_answer = {"A": "reverse — one backward pass", "B": "forward – three passes", "C": "forward - nothing to store"}', "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-chinese-punctuation", 'ex9_answer = {"A": "反向。只要一遍", "B": "正向、三遍", "C": "正向；省内存"}', "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-reason-names-the-other-mode", 'ex9_answer = {"A": "reverse: forward would need 10⁶ passes", "B": "forward (reverse would need 1000)", "C": "正向——反向要保存中间结果"}', "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-quoted-and-case-labels", 'ex9_answer = ["A: \'reverse\'", "B: “forward”", "C: forward"]', "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-reason-without-punctuation", 'ex9_answer = {"A": "reverse because the loss is a scalar", "B": "forward", "C": "forward"}', "check_ex9(ex9_answer)", False, "用标点"),
+    ("ex9-wrong-with-a-reason", 'ex9_answer = {"A": "forward: one pass per parameter", "B": "forward", "C": "forward"}', "check_ex9(ex9_answer)", False, "10⁶"),
     # ---- check
     ("check-called-with-too-few-arguments", '', "check_ex3(None)", False, "(a, a_grad)"),
 ]
@@ -677,8 +1032,13 @@ def test_student_answer(case, checks_code):
     source = WORKBOOK_PRELUDE + code
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace["In"] = ["", WORKBOOK_PRELUDE, code, call]  # IPython's input history
+    if "hangs" in name:  # a short limit, so that the row is quick; the default is generous
+        namespace["CHECK_TIME_LIMIT"] = HANG_LIMIT_S
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - the table above
+    start = time.monotonic()
     feedback = eval(call, namespace)  # noqa: S307 - the check call, as typed in the workbook
+    assert time.monotonic() - start < 10 * HANG_LIMIT_S + 2, f"{name}: the check took too long"
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0), f"{name}: an alarm was left armed"
     assert feedback.ok is ok, f"{name}: expected {'accept' if ok else 'reject'}, got: {feedback}"
     assert str(feedback).startswith("✓" if ok else "✗")
     assert phrase in feedback, f"{name}: expected {phrase!r} in: {feedback}"

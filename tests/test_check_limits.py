@@ -1,0 +1,162 @@
+"""What the workbook's checks promise beyond the student-answer table: a student's function that
+never finishes ends the check with one line and leaves no alarm armed; where no timer exists the
+check runs without a limit, as the checks' comments and the workbook say; the remedies a hint names
+work when applied; each exercise that needs the extension links a heading the extension has."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import threading
+import types
+
+import pytest
+
+from tests.test_student_answers import CASES, WORKBOOK, WORKBOOK_PRELUDE
+from tools.nb import LESSONS, tagged_source
+
+EXTENSION = next(p for p in LESSONS if p.name.startswith("2.5.4x-"))
+ROWS = {case[0]: case for case in CASES}
+SLOW = """
+import time
+def second_derivative(f, x):
+    time.sleep(0.5)
+    return 6 * x if f(torch.tensor(2.0)) == 8 else -torch.sin(x)
+"""
+
+
+def checks(**overrides) -> dict:
+    namespace: dict = {}
+    exec(compile(tagged_source(WORKBOOK, "checks"), "<workbook checks>", "exec"), namespace)  # noqa: S102
+    namespace.update(overrides)
+    exec(compile(WORKBOOK_PRELUDE, "<prelude>", "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+def answer(namespace: dict, code: str, call: str):
+    exec(compile(code, "<student>", "exec"), namespace)  # noqa: S102
+    return eval(call, namespace)  # noqa: S307
+
+
+def test_default_limit_is_generous():
+    assert checks()["CHECK_TIME_LIMIT"] >= 10
+
+
+def test_a_hang_ends_in_one_line_and_the_alarm_is_off_after():
+    before = signal.getsignal(signal.SIGALRM)
+    namespace = checks(CHECK_TIME_LIMIT=0.2)
+    feedback = answer(namespace, ROWS["ex1-hangs"][1], "check_ex1(second_derivative)")
+    assert not feedback.ok and "0.2 秒内没有运行完" in feedback and "\n" not in feedback
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) is before
+    # the next check starts with a fresh budget
+    assert answer(namespace, ROWS["ex1-autograd-grad-twice"][1], "check_ex1(second_derivative)").ok
+
+
+def test_a_slow_answer_passes_within_the_limit():
+    namespace = checks(CHECK_TIME_LIMIT=5)
+    assert answer(namespace, SLOW, "check_ex1(second_derivative)").ok
+
+
+def test_without_setitimer_the_check_runs_without_a_limit():
+    """Windows has no signal.setitimer: the check must still work, just without a time limit."""
+    no_timer = types.SimpleNamespace(
+        **{k: getattr(signal, k) for k in dir(signal) if k != "setitimer"}
+    )
+    namespace = checks(CHECK_TIME_LIMIT=0.1, signal=no_timer)
+    assert answer(namespace, SLOW, "check_ex1(second_derivative)").ok
+
+
+def test_outside_the_main_thread_the_check_runs_without_a_limit():
+    namespace = checks(CHECK_TIME_LIMIT=0.1)
+    exec(compile(SLOW, "<student>", "exec"), namespace)  # noqa: S102
+    result = []
+    thread = threading.Thread(
+        target=lambda: result.append(namespace["check_ex1"](namespace["second_derivative"]))
+    )
+    thread.start()
+    thread.join(30)
+    assert result and result[0].ok, result
+
+
+def test_an_alarm_set_by_someone_else_is_left_alone():
+    namespace = checks(CHECK_TIME_LIMIT=0.1)
+    previous = signal.signal(signal.SIGALRM, lambda *_: None)
+    signal.setitimer(signal.ITIMER_REAL, 60)
+    try:
+        assert answer(namespace, SLOW, "check_ex1(second_derivative)").ok
+        assert signal.getitimer(signal.ITIMER_REAL)[0] > 50
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+LEAF_ROW = ROWS["ex4-in-place-on-the-leaf"][1]
+LEAF_REMEDIES = {  # what the leaf-tensor hint tells the student to write instead of `x *= 2`
+    "x = x + 1": "x = x * 2",
+    "x = x.clone()": "x = x.clone()\n        x *= 2",
+}
+
+
+@pytest.mark.parametrize("remedy", LEAF_REMEDIES)
+def test_the_leaf_hint_remedies_work(remedy):
+    feedback = answer(checks(), LEAF_ROW, "check_ex4(g, g_prime)")
+    assert not feedback.ok and remedy in feedback
+    fixed = LEAF_ROW.replace("        x *= 2", "        " + LEAF_REMEDIES[remedy])
+    assert answer(checks(), fixed, "check_ex4(g, g_prime)").ok
+
+
+def test_the_old_leaf_advice_did_not_help():
+    """x = x.detach().requires_grad_(True) makes a new leaf: the in-place update fails the same way."""
+    fixed = LEAF_ROW.replace(
+        "        x *= 2", "        x = x.detach().requires_grad_(True)\n        x *= 2"
+    )
+    feedback = answer(checks(), fixed, "check_ex4(g, g_prime)")
+    assert not feedback.ok and "leaf Variable" in feedback
+
+
+@pytest.mark.parametrize("row", ["ex1-grad-not-reset", "ex1-zeroed-first-derivative"])
+def test_the_ex1_hint_remedy_works(row):
+    """Both ex1 hints say: keep g = x.grad, set x.grad = None, then g.sum().backward()."""
+    code = ROWS[row][1]
+    feedback = answer(checks(), code, "check_ex1(second_derivative)")
+    assert not feedback.ok and "先留下 g = x.grad，再设 x.grad = None" in feedback
+    body = "    g = x.grad\n    x.grad = None\n    g.sum().backward()\n    return x.grad\n"
+    fixed = code[: code.index("    f(x).sum().backward(create_graph=True)\n")]
+    fixed += "    f(x).sum().backward(create_graph=True)\n" + body
+    assert answer(checks(), fixed, "check_ex1(second_derivative)").ok
+
+
+def _jupyterlab_anchor(heading: str) -> str:
+    """JupyterLab's id for a rendered heading: its text, spaces replaced by '-'."""
+    return heading.replace("`", "").replace("**", "").replace(" ", "-")
+
+
+def test_exercises_name_and_link_the_extension_parts_they_need():
+    extension = json.loads(EXTENSION.read_text(encoding="utf-8"))
+    headings = [
+        line.lstrip("#").strip()
+        for cell in extension["cells"]
+        if cell["cell_type"] == "markdown"
+        for line in "".join(cell["source"]).splitlines()
+        if line.startswith("#")
+    ]
+    anchors = {_jupyterlab_anchor(h): h for h in headings}
+    workbook = json.loads(WORKBOOK.read_text(encoding="utf-8"))
+    prose = "\n".join(
+        "".join(c["source"]) for c in workbook["cells"] if c["cell_type"] == "markdown"
+    )
+    parts = re.split(r"^#+ 练习 (\d)", prose, flags=re.M)
+    needing = set()
+    for number, text in zip(parts[1::2], parts[2::2]):
+        for label, target in re.findall(
+            r"\[([^\]]+)\]\(" + re.escape(EXTENSION.name) + r"#([^)\s]+(?:\([^)]*\))?[^)\s]*)\)",
+            text,
+        ):
+            assert target in anchors, (
+                f"exercise {number} links a heading the extension lacks: {target}"
+            )
+            assert anchors[target].startswith(label), (label, anchors[target])
+            needing.add(number)
+    assert needing >= {"1", "2", "6", "7", "8", "9"}, needing
