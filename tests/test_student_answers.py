@@ -807,6 +807,15 @@ def g(x):
 def g_prime(x):
     return np.float32(2 * x.item()) if x > 0 else np.float32(-1)
 """, "check_ex4(g, g_prime)", True, "正确"),
+    ("ex4-tanh-far-from-the-points", """
+def g(x):
+    if x > 0:
+        return torch.tanh(x)
+    return x**3
+
+def g_prime(x):
+    return 1 / torch.cosh(x) ** 2 if x > 0 else 3 * x**2
+""", "check_ex4(g, g_prime)", True, "正确"),
     ("ex4-hangs-for-negative-x", """
 def g(x):
     y = x
