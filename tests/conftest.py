@@ -110,8 +110,12 @@ def lab(start_lab, tmp_path_factory):
     a saved count can only come from this run and nothing touches the repository."""
     if CHROMIUM is None:
         if os.environ.get("CI") == "true":
-            pytest.fail(f"a browser is required under CI=true: set CHROMIUM, or install one of {BROWSERS}")
-        pytest.skip("no browser found: apt-get install chromium (or set CHROMIUM) to run the browser suites")
+            pytest.fail(
+                f"a browser is required under CI=true: set CHROMIUM, or install one of {BROWSERS}"
+            )
+        pytest.skip(
+            "no browser found: apt-get install chromium (or set CHROMIUM) to run the browser suites"
+        )
     import nbformat
 
     work = tmp_path_factory.mktemp("browser")

@@ -113,3 +113,18 @@ def test_a_timing_that_contradicts_its_prose_fails(output, expected):
     (_, cell, _), *_ = timing_cells(notebook)
     cell.outputs = [{"output_type": "stream", "name": "stdout", "text": output}]
     assert any(expected in p for p in problems(notebook)), problems(notebook)
+
+
+@pytest.mark.parametrize("path", nb.ALL, ids=nb.rel)
+def test_only_timings_widgets_and_the_colab_install_escape_comparison(path):
+    """nbval compares every output but those of three kinds of cell (README, "How the tests work"):
+    a timing cell (checked above), a cell that only displays a live explorer (its static figure
+    and numbers are compared in another cell), and a set-up cell whose `%pip` prints on Colab."""
+    cells = nb.code_cells(nb.read(path))
+    for i, cell in enumerate(cells, 1):
+        if not nb.tags(cell) & nb.IGNORE_OUTPUT_TAGS:
+            continue
+        timing = any(n == i for n, _, _ in timing_cells(nb.read(path)))
+        widget = re.fullmatch(r"\w+_explorer\(\)", cell.source.strip())
+        colab = i == 1 and nb.INSTALL_GUARD in cell.source
+        assert timing or widget or colab, f"{nb.rel(path)} [{i}]: an output nbval ignores"

@@ -43,6 +43,8 @@ def test_the_browser_job_gets_a_browser_without_snap():
     (job,) = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"].values()
     runs = " ".join(s.get("run", "") for s in job["steps"])
     assert "chromium" not in runs.replace("CHROMIUM", ""), "apt's chromium is a snap shim on Ubuntu"
-    (chrome,) = [s for s in job["steps"] if s.get("uses", "").startswith("browser-actions/setup-chrome")]
+    (chrome,) = [
+        s for s in job["steps"] if s.get("uses", "").startswith("browser-actions/setup-chrome")
+    ]
     test = next(s for s in job["steps"] if s.get("run") == "make ${{ matrix.target }}")
     assert test["env"]["CHROMIUM"] == f"${{{{ steps.{chrome['id']}.outputs.chrome-path }}}}"

@@ -23,7 +23,9 @@ def execute(path: Path) -> None:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     where = {"metadata": {"path": str(path.parent)}}
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources=where).execute()
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources=where, record_timing=False
+    ).execute()
     nb.metadata = nbformat.from_dict(METADATA)
     nbformat.validate(nb)
     nbformat.write(nb, path)
