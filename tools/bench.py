@@ -20,11 +20,11 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 KERNELS = ALL + [SOLUTIONS[1]]  # tests/test_harness.py runs a mutated copy of exercise 2
 # (notebook, widget, the control that moves, its values)
 EXPLORERS = [
-    ("solutions/2.5.5-ex5-plot-sin-and-derivative.ipynb", "tangent_explorer()", "children[0]",
+    ("solutions/zh/2.5.5-ex5-plot-sin-and-derivative.ipynb", "tangent_explorer()", "children[0]",
      [-5 + 0.5 * i for i in range(20)]),
-    ("notebooks/2.5.4-gradients-and-python-control-flow.ipynb", "control_flow_explorer()",
+    ("notebooks/zh/2.5.4-gradients-and-python-control-flow.ipynb", "control_flow_explorer()",
      "children[0].children[0]", [10 ** (-3 + 0.2 * i) for i in range(20)]),
-    ("notebooks/2.5.4x-extension-computation-graphs-and-backprop.ipynb", "backprop_explorer()",
+    ("notebooks/zh/2.5.4x-extension-computation-graphs-and-backprop.ipynb", "backprop_explorer()",
      "children[0]", [i % 8 for i in range(1, 21)]),
 ]  # fmt: skip
 _imports: dict[Path, str] = {}

@@ -14,7 +14,7 @@ import types
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tools.nb import ALL, ROOT, code_cells, read, rel, tags  # noqa: E402
+from tools.nb import LESSONS, ROOT, SOLUTIONS, code_cells, read, rel, tags  # noqa: E402
 
 FIGURES = ROOT / "figures"
 NAME = re.compile(r"^# figure: ([a-z0-9-]+)\s*$", re.M)
@@ -29,7 +29,8 @@ def figure_cells(path: Path) -> dict[str, str]:
 
 
 def figure_notebooks() -> dict[Path, dict[str, str]]:
-    return {p: cells for p in ALL if (cells := figure_cells(p))}
+    """Figures come from the Chinese edition; its English twin runs the same code (test_editions)."""
+    return {p: cells for p in LESSONS + SOLUTIONS if (cells := figure_cells(p))}
 
 
 def digest(code: str) -> str:

@@ -10,12 +10,27 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SANITIZER = ROOT / "tests" / "sanitize.cfg"
-LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
-ALL = LESSONS + SOLUTIONS  # reading order: lessons, extension, workbook, then the solutions
+EDITIONS = (
+    "zh",
+    "en",
+)  # 中文 first (the source), then the English edition; same file names in each
+
+
+def lessons(lang: str = "zh") -> list[Path]:
+    return sorted((ROOT / "notebooks" / lang).glob("*.ipynb"))
+
+
+def solutions(lang: str = "zh") -> list[Path]:
+    return sorted((ROOT / "solutions" / lang).glob("*.ipynb"))
+
+
+LESSONS, SOLUTIONS = lessons("zh"), solutions("zh")  # the Chinese edition
+# Reading order in each edition: lessons, extension, workbook, then the solutions.
+ALL = [p for lang in EDITIONS for p in lessons(lang) + solutions(lang)]
+WORKBOOKS = {lang: lessons(lang)[-1] for lang in EDITIONS if lessons(lang)}
 IGNORE_OUTPUT_TAGS = {"nbval-ignore-output", "nbval-skip", "skip-execution"}
 INSTALL_GUARD = "%pip install -q --no-deps d2l==1.0.3"
-TITLE = re.compile(r"^# (?P<number>\d\.\d\.\d\S*) (?P<zh>.+?) · (?P<en>.+)$", re.M)
+TITLE = re.compile(r"^# (?P<number>\d\.\d\.\d\S*) (?P<zh>.+?) · (?P<en>.+)$", re.M)  # zh edition
 
 
 def read(path: Path):
@@ -55,12 +70,21 @@ def output_texts(cell) -> list[str]:
             for o in outputs if o["output_type"] == "stream" or "text/plain" in o.get("data", {})]  # fmt: skip
 
 
+def edition(path: Path) -> str:
+    """'zh' or 'en': the folder a notebook sits in (notebooks/zh/..., solutions/en/...)."""
+    return path.parent.name
+
+
 def title(path: Path) -> dict[str, str]:
-    """{'number', 'zh', 'en'} from the notebook's first line, '# 2.5.1 中文 · English'."""
+    """{'number', 'zh', 'en'} from the notebook's first line: '# 2.5.1 中文 · English' in the
+    Chinese edition, '# 2.5.1 English · 中文' in the English one."""
     m = TITLE.search(read(path).cells[0].source)
     if not m:
         raise ValueError(f"{rel(path)}: the first line must be '# 2.5.x 中文标题 · English Title'")
-    return m.groupdict()
+    found = m.groupdict()
+    if edition(path) == "en":
+        found["zh"], found["en"] = found["en"], found["zh"]
+    return found
 
 
 def colab_url(path: Path) -> str:
