@@ -1,5 +1,5 @@
 """Each workbook check, called as its check cell calls it, accepts its worked solution (cells tagged
-`setup` and `answer`); untouched, every check cell says "not attempted"."""
+`setup` and `answer`), in each edition; untouched, every check cell says "not attempted"."""
 
 from __future__ import annotations
 
@@ -8,10 +8,15 @@ import re
 
 import pytest
 
-from tools.nb import LESSONS, SOLUTIONS, code_cells, read, tagged_source
+from tools.nb import WORKBOOKS, code_cells, read, solutions, tagged_source
 
-WORKBOOK = LESSONS[-1]
-CALLS = [c.source.strip() for c in code_cells(read(WORKBOOK)) if c.source.startswith("check_ex")]
+NOT_ATTEMPTED = {"zh": "还没有作答", "en": "Not attempted yet"}
+CALLS = [
+    (lang, c.source.strip())
+    for lang, workbook in WORKBOOKS.items()
+    for c in code_cells(read(workbook))
+    if c.source.startswith("check_ex")
+]
 
 
 def run(code: str, name: str, namespace: dict) -> dict:
@@ -20,19 +25,21 @@ def run(code: str, name: str, namespace: dict) -> dict:
     return namespace
 
 
-@pytest.mark.parametrize("call", CALLS)
-def test_the_worked_solution_passes_its_check(call):
-    solution = SOLUTIONS[int(re.match(r"check_ex(\d)\(", call).group(1)) - 1]
+@pytest.mark.parametrize("lang, call", CALLS, ids=[f"{lang}-{call}" for lang, call in CALLS])
+def test_the_worked_solution_passes_its_check(lang, call):
+    solution = solutions(lang)[int(re.match(r"check_ex(\d)\(", call).group(1)) - 1]
     answer = "\n".join(
         ["import math", "import torch"] + [tagged_source(solution, t) for t in ("setup", "answer")]
     )
-    namespace = run(tagged_source(WORKBOOK, "checks"), "<checks>", {"In": [answer]})
+    namespace = run(tagged_source(WORKBOOKS[lang], "checks"), "<checks>", {"In": [answer]})
     feedback = eval(call, run(answer, f"<{solution.name}>", namespace))  # noqa: S307
     assert feedback.ok and feedback.startswith("✓"), feedback
 
 
-def test_untouched_workbook_says_not_attempted():
-    outputs = [c.outputs for c in code_cells(read(WORKBOOK)) if c.source.startswith("check_ex")]
+@pytest.mark.parametrize("lang", list(WORKBOOKS))
+def test_untouched_workbook_says_not_attempted(lang):
+    cells = code_cells(read(WORKBOOKS[lang]))
+    outputs = [c.outputs for c in cells if c.source.startswith("check_ex")]
     assert len(outputs) == 9 and all(
-        "还没有作答" in out[0]["data"]["text/plain"] for out in outputs
+        NOT_ATTEMPTED[lang] in out[0]["data"]["text/plain"] for out in outputs
     )

@@ -1,5 +1,6 @@
 """make bench: `make test` against its floor (its kernels starting and importing what their notebooks
-import), interleaved; then each notebook's time beyond imports and each explorer's update time."""
+import, and each test worker importing what its tests need), interleaved; then each notebook's time
+beyond imports and each explorer's update time."""
 
 from __future__ import annotations
 
@@ -61,11 +62,24 @@ def imports_of(path: Path) -> str:
     return _imports[path]
 
 
+# What each pytest worker must import itself to run the tests in-process (the answer table and the
+# checks run the workbook's checks cell, which needs torch; nbval and nbformat read notebooks).
+WORKER_IMPORTS = "import pytest, xdist, nbval, nbformat, jupyter_client, IPython, torch, torch.func"
+
+
+def worker_imports() -> None:
+    subprocess.run([sys.executable, "-c", WORKER_IMPORTS], check=True, cwd=ROOT)
+
+
 def floor() -> float:
+    """Every kernel starting and importing its notebook's modules, and every worker importing what
+    its own tests need, two at a time on two cores (as `pytest -n auto`)."""
     start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # as pytest -n auto
+    workers = os.cpu_count() or 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         jobs = sorted(KERNELS, key=lambda p: -len(imports_of(p)))
-        list(pool.map(lambda p: in_kernel(p, imports_of(p)), jobs))
+        list(pool.map(lambda job: worker_imports() if job is None else in_kernel(job, imports_of(job)),
+                      [None] * workers + jobs))  # fmt: skip
     return time.perf_counter() - start
 
 

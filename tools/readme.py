@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tools.nb import LESSONS, ROOT, SOLUTIONS, colab_url, read, rel, title  # noqa: E402
+from tools.editions import twin  # noqa: E402
+from tools.nb import ALL, LESSONS, ROOT, SOLUTIONS, colab_url, read, rel, title  # noqa: E402
 
 README = ROOT / "README.md"
 BADGE = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({})"
@@ -21,18 +22,24 @@ def _table(header: str, rows: list[list[str]]) -> str:
     return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
 
 
+def _link(path: Path, lang: str) -> str:
+    """A link to a notebook and its Colab badge, or dashes while the edition lacks it."""
+    if not path.exists():
+        return "— | —"
+    return f"[{title(path)[lang]}]({rel(path)}) | {BADGE.format(colab_url(path))}"
+
+
 def _lessons() -> str:
-    rows = [[t["number"], f"[{t['zh']} · {t['en']}]({rel(p)})", BADGE.format(colab_url(p))]
-            for p, t in ((p, title(p)) for p in LESSONS)]  # fmt: skip
-    return _table("节 · Section | 笔记本 · Notebook | Colab", rows)
+    rows = [[title(p)["number"], _link(p, "zh"), _link(twin(p), "en")] for p in LESSONS]
+    return _table("节 · Section | 中文 | Colab | English | Colab", rows)
 
 
 def _solutions() -> str:
     rows = []
-    for p in SOLUTIONS:  # "练习 1 题解：标题 · Exercise 1: Title"
-        (n, zh), en = re.match(r"练习 (\d+) 题解：(.+)", title(p)["zh"]).groups(), title(p)["en"]
-        rows.append([n, f"[{zh} · {en.split(': ', 1)[1]}]({rel(p)})", BADGE.format(colab_url(p))])
-    return _table("# | 题解 · Worked solution | Colab", rows)
+    for p in SOLUTIONS:  # zh title "练习 1 题解：标题 · Exercise 1: Title"
+        number = re.match(r"练习 (\d+) 题解", title(p)["zh"]).group(1)
+        rows.append([number, _link(p, "zh"), _link(twin(p), "en")])
+    return _table("# | 题解 | Colab | Worked solution | Colab", rows)
 
 
 def _stacks() -> str:
@@ -64,7 +71,7 @@ def render(text: str) -> str:
 
 def stale_badges() -> list[Path]:
     """Notebooks whose title cell does not link to their own Colab address."""
-    return [p for p in LESSONS + SOLUTIONS if f"]({colab_url(p)})" not in read(p).cells[0].source]
+    return [p for p in ALL if f"]({colab_url(p)})" not in read(p).cells[0].source]
 
 
 def main(check: bool) -> int:
