@@ -19,10 +19,10 @@ export MKL_NUM_THREADS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # The version matrix (constraints/NAME.txt each) and everything CI runs, in one place.
 STACKS := colab-py313 colab-py312 oldest newest
-CI_TARGETS := test test-browser $(addprefix test-,$(STACKS))
+CI_TARGETS := test test-browser $(addprefix test-,$(STACKS)) test-grade
 
 .PHONY: help install lab test test-browser test-matrix $(addprefix test-,$(STACKS)) ci ci-targets \
-        execute figures readme bench lint clean
+        execute figures readme bench lint clean grade test-grade
 
 help:
 	@echo "make lab           start JupyterLab on notebooks/ (HOST=$(HOST) PORT=$(PORT) NO_BROWSER=1 LAB_ARGS=...)"
@@ -33,6 +33,8 @@ help:
 	@echo "make execute       re-run notebooks top to bottom in place (NB='path ...' for some)"
 	@echo "make figures       regenerate figures/;  make readme: README tables and Colab badges"
 	@echo "make bench         the suite's time against its floor (kernel start + imports)"
+	@echo "make grade         grade a class: SUBMISSIONS=folder of .ipynb [GRADES=grades GRADE_ARGS=...]"
+	@echo "make test-grade    the grader's fixture class, end to end (one sandboxed kernel each)"
 
 # A missing or too old Python stops make with one line that says what is needed.
 ifeq ($(wildcard $(PY)),)
@@ -102,6 +104,17 @@ readme: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) tools/bench.py
+
+# The teacher's grader (tools/grade.py): one sandboxed kernel per submission, the workbook's checks.
+SUBMISSIONS ?=
+GRADES ?= grades
+GRADE_ARGS ?=
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder-of-ipynb [GRADES=$(GRADES)]"; exit 2; }
+	$(PY) -m tools.grade "$(SUBMISSIONS)" --out "$(GRADES)" $(GRADE_ARGS)
+
+test-grade: $(STAMP)
+	GRADE_CLASS=1 $(PY) -m pytest -n 0 tests/test_grade.py $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -5,12 +5,12 @@ as its own cells (never imported, never visible to the student's code before it 
   everything the checks rely on: torch, builtins and the stdlib modules they call, the Tensor
   classes, the output stream, IPython's hooks and transformers, trace/profile/GC/signal hooks, and
   which Python threads exist.
-- `exercise` (after the student's cells, once per exercise): `judge` runs the repository's checks
-  in a fresh private namespace, calls the check exactly as the workbook's check cell does (the
-  arguments are looked up in the student's namespace), then the hidden variant below, and reports
-  the verdicts with the fingerprint taken before and after, so the grader can tell (outside this
-  process) whether anything the checks rely on changed. tests/test_grade.py calls `judge` on
-  every row of the student-answer table.
+- `exercises` (after the student's cells): runs the repository's checks in a fresh private
+  namespace, calls each check exactly as the workbook's check cell does (the arguments are looked
+  up in the student's namespace), then the hidden variant below, and reports each verdict with the
+  fingerprint taken before and after its check, so the grader can tell (outside this process)
+  whether anything the checks rely on changed. tests/test_grade.py calls `judge` on every row of
+  the student-answer table.
 
 Every report is one line: TASK["nonce"] followed by JSON. The grader reads only the output of its
 own requests. All of this runs in the student's process, so it raises the bar rather than proving
@@ -33,16 +33,22 @@ import threading
 import types
 
 WATCHED = ("builtins", "torch", "torch.autograd", "torch.func", "torch.nn.functional", "math",
-           "ast", "inspect", "re", "functools", "textwrap", "warnings", "json", "numpy")  # fmt: skip
+           "ast", "inspect", "re", "functools", "textwrap", "warnings", "json", "hashlib", "numpy")  # fmt: skip
 EX4_HIDDEN_POINTS = (-2.15, -1.05, -0.45, 0.47, 1.42, 2.83, 3.35)
 EX7_HIDDEN_POINTS = (-7.3, -2.75, -1.15, 0.62, 1.55, 3.85, 9.1)
 EX8_HIDDEN_POINTS = (0.8, 1.7, -2.2)
 TASK: dict = globals()["TASK"]  # given by tools/grade.py with the source
 
 
+COMPILED: dict = {}  # the checks' code by source (a kernel compiles once anyway; the tests reuse)
+ALIVE: list = []  # baseline only: the fingerprinted objects, kept alive so no id is reused
+
+
 def _ident(value) -> str:
     """Which object this is (a bound method: which function on which object; a function: which
     code), so that a replacement shows even where the same name and type remain."""
+    if TASK.get("mode") == "baseline":
+        ALIVE.append(value)
     if isinstance(value, types.MethodType):
         return f"method:{id(value.__self__)}:{_ident(value.__func__)}"
     code = getattr(value, "__code__", None)
@@ -85,7 +91,9 @@ def _hooks() -> dict:
         for event, callbacks in shell.events.callbacks.items():  # matplotlib adds its own
             found[f"IPython.events.{event}"] = [_ident(c) for c in callbacks if not _installed(c)]
         found["IPython.ast_transformers"] = [_ident(t) for t in shell.ast_transformers]
-        found["IPython.input_transformers_post"] = [_ident(t) for t in shell.input_transformers_post]
+        found["IPython.input_transformers_post"] = [
+            _ident(t) for t in shell.input_transformers_post
+        ]
         manager = shell.input_transformer_manager
         for name in ("cleanup_transforms", "line_transforms", "token_transformers"):
             found[f"IPython.{name}"] = [_ident(t) for t in getattr(manager, name, ())]
@@ -113,23 +121,29 @@ def fingerprint() -> dict:
 
 def report(payload: dict) -> None:
     payload["threads"] = _student_threads()
-    fp = payload.pop("fingerprint", None)
-    if fp is not None:
-        payload["digest"] = hashlib.sha256(json.dumps(sorted(fp.items())).encode()).hexdigest()
-        if payload["digest"] != TASK.get("digest"):
-            payload["fingerprint"] = fp
     sys.stdout.write(TASK["nonce"] + json.dumps(payload, default=str) + "\n")
     sys.stdout.flush()
 
 
 def baseline() -> None:
     import math  # noqa: F401 - what the checks import, loaded before the student's code
+
     import torch  # noqa: F401
 
-    global KEEP  # the fingerprinted objects stay alive, so no address is reused by an impostor
-    KEEP = fingerprint()
-    builtins.__dict__.setdefault("__grader_keep__", []).append(KEEP)
-    report({"fingerprint": KEEP})
+    keep = fingerprint()
+    builtins.__grader_keep__ = (keep, ALIVE)  # compared in-process later, and its digest outside
+    report({"fingerprint": keep, "digest": _digest(keep)})
+
+
+def changes() -> dict:
+    """What differs from the baseline now (only names that existed then: modules load lazily),
+    and the digest of the baseline kept in this process, so that editing it shows too."""
+    keep = builtins.__grader_keep__[0]
+    now = fingerprint()
+    return {
+        "digest": _digest(keep),
+        "changed": sorted(k for k, v in keep.items() if now.get(k) != v),
+    }
 
 
 def _arguments(call: str, user: dict) -> tuple[str, list]:
@@ -145,35 +159,56 @@ def _arguments(call: str, user: dict) -> tuple[str, list]:
     return node.func.id, args
 
 
-def judge(checks: str, call: str, n: int, user: dict, cells: list) -> dict:
-    """The workbook's verdict on exercise n (its check, called as its check cell calls it, in a
-    fresh namespace of the repository's checks), then the hidden variant's; and which of the
-    checks' own names the student's code replaced while they ran."""
-    ns = {"__name__": "__checks__", "In": list(cells)}  # In: what the ex5 check reads for `cos`
-    exec(compile(checks, "<checks>", "exec"), ns)  # noqa: S102 - the repository's checks
-    hidden = HIDDEN.get(n)
-    hidden = hidden and ns["_check"](hidden)
-    pristine = {k: _ident(v) for k, v in ns.items()}
+def run_checks(checks: str, cells: list, user: dict) -> dict:
+    """The repository's checks run afresh in the student's namespace, as the workbook runs them
+    (they read `In` and the student's names through globals()): a student's copy or rebinding of
+    a check or a helper is replaced. `In` is what the grader ran, not what the kernel remembers.
+    Returns the hidden variants, wrapped by the checks' own `_check`."""
+    if checks not in COMPILED:
+        COMPILED[checks] = compile(checks, "<checks>", "exec")
+    exec(COMPILED[checks], user)  # noqa: S102 - the repository's checks
+    user["In"] = list(cells)
+    return {n: user["_check"](f) for n, f in HIDDEN.items()}
+
+
+def verdict(user: dict, hidden: dict, call: str, n: int) -> dict:
+    """The workbook's verdict on exercise n (its check, called as its check cell calls it), then
+    the hidden variant's; and which of the checks' own names changed while they ran."""
+    pristine = {k: _ident(user.get(k)) for k in user if k.startswith(("_", "check_ex", "Feedback"))}
     name, args = _arguments(call, user)
-    feedback = ns[name](*args)
-    result = {"ok": type(feedback) is ns["Feedback"] and feedback.ok is True}
+    feedback = user[name](*args)
+    result = {"n": n, "ok": type(feedback) is user["Feedback"] and feedback.ok is True}
     result["message"] = str.__str__(feedback) if isinstance(feedback, str) else repr(feedback)
-    if hidden and result["ok"]:
-        feedback = hidden(ns, *args)
-        result["hidden_ok"] = type(feedback) is ns["Feedback"] and feedback.ok is True
+    if hidden.get(n) and result["ok"]:
+        feedback = hidden[n](user, *args)
+        result["hidden_ok"] = type(feedback) is user["Feedback"] and feedback.ok is True
         result["hidden_message"] = str.__str__(feedback)
-    result["changed_in_checks"] = [k for k, v in pristine.items() if _ident(ns.get(k)) != v]
+    result["changed_in_checks"] = [k for k, v in pristine.items() if _ident(user.get(k)) != v]
     return result
 
 
-def exercise() -> None:
-    before = fingerprint()
+def judge(checks: str, call: str, n: int, user: dict, cells: list, time_limit=None) -> dict:
+    """The grader's verdict on one answer (tests/test_grade.py runs the student-answer table)."""
+    hidden = run_checks(checks, cells, user)
+    if time_limit:
+        user["CHECK_TIME_LIMIT"] = time_limit
+    return verdict(user, hidden, call, n)
+
+
+def _digest(fp: dict) -> str:
+    return hashlib.sha256(json.dumps(sorted(fp.items())).encode()).hexdigest()
+
+
+def exercises() -> None:
+    """Every exercise in turn, one report each, with the changes before and after its check."""
     user = sys.modules["IPython"].get_ipython().user_ns
-    result = judge(TASK["checks"], TASK["call"], TASK["n"], user, TASK["in"])
-    digest = hashlib.sha256(json.dumps(sorted(before.items())).encode()).hexdigest()
-    result["before"] = None if digest == TASK["digest"] else before
-    result["fingerprint"] = fingerprint()
-    report(result)
+    before = changes()
+    hidden = run_checks(TASK["checks"], TASK["in"], user)
+    for n, call in TASK["calls"].items():
+        result = verdict(user, hidden, call, n)
+        result["before"], result["after"] = before, changes()
+        before = result["after"]
+        report(result)
 
 
 # ---------------------------------------------------------------- hidden variants
@@ -228,4 +263,4 @@ def hidden_ex8(ns, forward_mode, reverse_mode):
 
 HIDDEN = {1: hidden_ex1, 4: hidden_ex4, 7: hidden_ex7, 8: hidden_ex8}
 
-{"baseline": baseline, "exercise": exercise}.get(TASK.get("mode"), lambda: None)()
+{"baseline": baseline, "exercises": exercises}.get(TASK.get("mode"), lambda: None)()
