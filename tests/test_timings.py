@@ -5,7 +5,8 @@ A timing cell (an ignored output that reports times) pins torch to one thread an
 line per comparison, and the notebook's prose states each claim in a fixed form:
 
     output:  LABEL: A 1.234 ms, B 5.678 ms -> faster: A (ratio 4.6x)
-    prose:   `LABEL`：`A` 比 `B` 快 3 倍以上
+    prose:   `LABEL`：`A` 比 `B` 快 3 倍以上          (中文)
+             `LABEL`: `A` is at least 3x faster than `B`   (English)
 
 They agree when the printed times give the printed winner and ratio, the prose names the same two
 and the same winner, the measured ratio reaches the stated minimum, and that minimum is at least
@@ -28,7 +29,10 @@ CLAIM = re.compile(
     rf" -> faster: (?P<winner>\S+) \(ratio (?P<ratio>{NUMBER})x\)$",
     re.M,
 )
-PROSE = re.compile(rf"`(?P<label>[\w-]+)`：`(?P<winner>[^`]+)` 比 `(?P<loser>[^`]+)` 快 (?P<min>{NUMBER}) 倍以上")  # fmt: skip
+PROSE = re.compile(
+    rf"`(?P<label>[\w-]+)`：`(?P<winner>[^`]+)` 比 `(?P<loser>[^`]+)` 快 (?P<min>{NUMBER}) 倍以上"
+    rf"|`(?P<label_en>[\w-]+)`: `(?P<winner_en>[^`]+)` is at least (?P<min_en>{NUMBER})x faster than `(?P<loser_en>[^`]+)`"
+)  # fmt: skip
 # What exercise 9 committed before its timings were pinned: the wide case contradicts its prose.
 OLD_EX9 = """tall J is 2048x16 on cpu: jacfwd   12.20 ms  jacrev   12.24 ms  -> forward faster by 1.0x
 wide J is 16x2048 on cpu: jacfwd   11.83 ms  jacrev   15.96 ms  -> forward faster by 1.3x
@@ -42,6 +46,13 @@ def timing_cells(notebook):
         text = "".join(nb.output_texts(cell))
         if nb.tags(cell) & nb.IGNORE_OUTPUT_TAGS and TIMES.search(text):
             yield i, cell, text
+
+
+def _claim(m: re.Match) -> dict:
+    """A prose claim in either edition, as {0 (the sentence), label, winner, loser, min}."""
+    keys = ("label", "winner", "loser", "min")
+    suffix = "" if m["label"] else "_en"
+    return {0: m[0], **{k: m[k + suffix] for k in keys}}
 
 
 def problems(notebook) -> list[str]:
@@ -62,7 +73,10 @@ def problems(notebook) -> list[str]:
                 found.append(f"[{i}] label {m['label']!r} is printed twice")
             measured[m["label"]] = m
     cited = [
-        p for c in notebook.cells if c.cell_type == "markdown" for p in PROSE.finditer(c.source)
+        _claim(p)
+        for c in notebook.cells
+        if c.cell_type == "markdown"
+        for p in PROSE.finditer(c.source)
     ]
     for label in measured.keys() - {p["label"] for p in cited}:
         found.append(f"no sentence `{label}`：`A` 比 `B` 快 N 倍以上 cites the timing {label!r}")
