@@ -123,7 +123,7 @@ def lab(start_lab, tmp_path_factory):
         nb = read(path)
         for cell in code_cells(nb):
             cell.outputs, cell.execution_count = [], None
-        (work / rel(path)).parent.mkdir(exist_ok=True)
+        (work / rel(path)).parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, work / rel(path))
     settings = work / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)

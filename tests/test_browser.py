@@ -17,7 +17,7 @@ def test_restart_and_run_all_in_jupyterlab(path, open_notebook):
     try:
         model = nb.run_all()
     finally:
-        nb.screenshot(path.stem)
+        nb.screenshot(f"{path.parent.name}-{path.stem}")
     code, expected = [c for c in model["cells"] if c["cell_type"] == "code"], code_cells(read(path))
     assert [c.get("execution_count") for c in code] == list(range(1, len(expected) + 1))
     for i, (cell, ref) in enumerate(zip(code, expected), 1):

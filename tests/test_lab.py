@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tools.nb import LESSONS, ROOT
+from tools.nb import EDITIONS, ROOT, lessons
 
 pytestmark = pytest.mark.browser
 
@@ -17,5 +17,6 @@ def test_make_lab_serves_the_notebooks(start_lab):
     lab = start_lab([*make, "LAB_ARGS=--IdentityProvider.token={token}"], ROOT)
     status, body = lab.request("/lab")
     assert status == 200 and b"JupyterLab" in body
-    listed = {item["name"] for item in lab.api("/api/contents/notebooks")["content"]}
-    assert {p.name for p in LESSONS} <= listed
+    for lang in EDITIONS:
+        listed = {item["name"] for item in lab.api(f"/api/contents/notebooks/{lang}")["content"]}
+        assert {p.name for p in lessons(lang)} <= listed
