@@ -22,7 +22,7 @@ STACKS := colab-py313 colab-py312 oldest newest
 CI_TARGETS := test test-browser $(addprefix test-,$(STACKS)) test-grade
 
 .PHONY: help install lab test test-browser test-matrix $(addprefix test-,$(STACKS)) ci ci-targets \
-        execute figures readme bench lint clean grade test-grade
+        execute figures readme bench lint clean grade test-grade twins stamp
 
 help:
 	@echo "make lab           start JupyterLab on notebooks/ (HOST=$(HOST) PORT=$(PORT) NO_BROWSER=1 LAB_ARGS=...)"
@@ -33,6 +33,7 @@ help:
 	@echo "make execute       re-run notebooks top to bottom in place (NB='path ...' for some)"
 	@echo "make figures       regenerate figures/;  make readme: README tables and Colab badges"
 	@echo "make bench         the suite's time against its floor (kernel start + imports)"
+	@echo "make twins         translated cells out of step with their twin;  make stamp NB=path [CELLS='3 7']"
 	@echo "make grade         grade a class: SUBMISSIONS=folder of .ipynb [GRADES=grades GRADE_ARGS=...]"
 	@echo "make test-grade    the grader's fixture class, end to end (one sandboxed kernel each)"
 
@@ -101,6 +102,15 @@ figures: $(STAMP)
 
 readme: $(STAMP)
 	$(PY) tools/readme.py
+
+# The two editions (tools/editions.py): which translated cells changed since they were last stamped,
+# and stamping a pair of cells once both say the same thing again.
+twins: $(STAMP)
+	$(PY) tools/editions.py status
+
+stamp: $(STAMP)
+	@test -n "$(NB)" || { echo "usage: make stamp NB=notebooks/zh/NAME.ipynb [CELLS='3 7']"; exit 2; }
+	$(PY) tools/editions.py stamp $(NB) $(CELLS)
 
 bench: $(STAMP)
 	$(PY) tools/bench.py
