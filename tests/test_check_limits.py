@@ -1,7 +1,8 @@
 """What the workbook's checks promise beyond the student-answer table: a student's function that
 never finishes ends the check with one line and leaves no alarm armed; where no timer exists the
 check runs without a limit, as the checks' comments and the workbook say; the remedies a hint names
-work when applied; each exercise that needs the extension links a heading the extension has."""
+work when applied; each exercise that needs the extension links a heading the extension has. What a
+student reads (the timeout line, the hints, the links) is tested in each edition."""
 
 from __future__ import annotations
 
@@ -13,11 +14,21 @@ import types
 
 import pytest
 
-from tests.test_student_answers import CASES, WORKBOOK, WORKBOOK_PRELUDE
-from tools.nb import LESSONS, tagged_source
+from tests.test_student_answers import CASES, WORKBOOK_PRELUDE
+from tools import editions as ed
+from tools.nb import WORKBOOKS, tagged_source
 
-EXTENSION = next(p for p in LESSONS if p.name.startswith("2.5.4x-"))
+EXTENSION = "2.5.4x-extension-computation-graphs-and-backprop.ipynb"  # next to each workbook
 ROWS = {case[0]: case for case in CASES}
+each_edition = pytest.mark.parametrize("lang", list(WORKBOOKS))
+# What the feedback says, in each edition
+TIMEOUT = {"zh": "{limit} 秒内没有运行完", "en": "did not finish within {limit} seconds"}
+EX1_REMEDY = {
+    "zh": "先留下 g = x.grad，再设 x.grad = None",
+    "en": "keep g = x.grad, then set x.grad = None",
+}
+SUMMARY = {"zh": "## 小结 · Summary", "en": "## Summary · 小结"}
+EXERCISE_HEADING = {"zh": r"^#+ 练习 (\d)", "en": r"^#+ Exercise (\d)"}
 SLOW = """
 import time
 def second_derivative(f, x):
@@ -26,9 +37,10 @@ def second_derivative(f, x):
 """
 
 
-def checks(**overrides) -> dict:
+def checks(lang: str = "zh", **overrides) -> dict:
     namespace: dict = {}
-    exec(compile(tagged_source(WORKBOOK, "checks"), "<workbook checks>", "exec"), namespace)  # noqa: S102
+    code = compile(tagged_source(WORKBOOKS[lang], "checks"), "<workbook checks>", "exec")
+    exec(code, namespace)  # noqa: S102
     namespace.update(overrides)
     exec(compile(WORKBOOK_PRELUDE, "<prelude>", "exec"), namespace)  # noqa: S102
     return namespace
@@ -43,11 +55,12 @@ def test_default_limit_is_generous():
     assert checks()["CHECK_TIME_LIMIT"] >= 10
 
 
-def test_a_hang_ends_in_one_line_and_the_alarm_is_off_after():
+@each_edition
+def test_a_hang_ends_in_one_line_and_the_alarm_is_off_after(lang):
     before = signal.getsignal(signal.SIGALRM)
-    namespace = checks(CHECK_TIME_LIMIT=0.2)
+    namespace = checks(lang, CHECK_TIME_LIMIT=0.2)
     feedback = answer(namespace, ROWS["ex1-hangs"][1], "check_ex1(second_derivative)")
-    assert not feedback.ok and "0.2 秒内没有运行完" in feedback and "\n" not in feedback
+    assert not feedback.ok and TIMEOUT[lang].format(limit=0.2) in feedback and "\n" not in feedback
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     assert signal.getsignal(signal.SIGALRM) is before
     # the next check starts with a fresh budget
@@ -99,12 +112,13 @@ LEAF_REMEDIES = {  # what the leaf-tensor hint tells the student to write instea
 }
 
 
+@each_edition
 @pytest.mark.parametrize("remedy", LEAF_REMEDIES)
-def test_the_leaf_hint_remedies_work(remedy):
-    feedback = answer(checks(), LEAF_ROW, "check_ex4(g, g_prime)")
+def test_the_leaf_hint_remedies_work(remedy, lang):
+    feedback = answer(checks(lang), LEAF_ROW, "check_ex4(g, g_prime)")
     assert not feedback.ok and remedy in feedback
     fixed = LEAF_ROW.replace("        x *= 2", "        " + LEAF_REMEDIES[remedy])
-    assert answer(checks(), fixed, "check_ex4(g, g_prime)").ok
+    assert answer(checks(lang), fixed, "check_ex4(g, g_prime)").ok
 
 
 def test_the_old_leaf_advice_did_not_help():
@@ -116,16 +130,17 @@ def test_the_old_leaf_advice_did_not_help():
     assert not feedback.ok and "leaf Variable" in feedback
 
 
+@each_edition
 @pytest.mark.parametrize("row", ["ex1-grad-not-reset", "ex1-zeroed-first-derivative"])
-def test_the_ex1_hint_remedy_works(row):
+def test_the_ex1_hint_remedy_works(row, lang):
     """Both ex1 hints say: keep g = x.grad, set x.grad = None, then g.sum().backward()."""
     code = ROWS[row][1]
-    feedback = answer(checks(), code, "check_ex1(second_derivative)")
-    assert not feedback.ok and "先留下 g = x.grad，再设 x.grad = None" in feedback
+    feedback = answer(checks(lang), code, "check_ex1(second_derivative)")
+    assert not feedback.ok and EX1_REMEDY[lang] in feedback and "g.sum().backward()" in feedback
     body = "    g = x.grad\n    x.grad = None\n    g.sum().backward()\n    return x.grad\n"
     fixed = code[: code.index("    f(x).sum().backward(create_graph=True)\n")]
     fixed += "    f(x).sum().backward(create_graph=True)\n" + body
-    assert answer(checks(), fixed, "check_ex1(second_derivative)").ok
+    assert answer(checks(lang), fixed, "check_ex1(second_derivative)").ok
 
 
 def _jupyterlab_anchor(heading: str) -> str:
@@ -133,8 +148,17 @@ def _jupyterlab_anchor(heading: str) -> str:
     return heading.replace("`", "").replace("**", "").replace(" ", "-")
 
 
-def test_exercises_name_and_link_the_extension_parts_they_need():
-    extension = json.loads(EXTENSION.read_text(encoding="utf-8"))
+@each_edition
+def test_exercises_name_and_link_the_extension_parts_they_need(lang):
+    """Each exercise that needs a part of the extension links it. A Chinese link carries the part's
+    heading as its anchor. An English link cannot: the English twin's headings end in their Chinese
+    half, and English prose holds no Chinese (tests/test_editions.py), so an English link without an
+    anchor names the part by the English half of its heading."""
+    workbook_path = WORKBOOKS[lang]
+    extension_path = workbook_path.parent / EXTENSION
+    if not extension_path.exists():
+        pytest.skip(f"{extension_path.name} has no {lang} edition yet: nothing to link to")
+    extension = json.loads(extension_path.read_text(encoding="utf-8"))
     headings = [
         line.lstrip("#").strip()
         for cell in extension["cells"]
@@ -143,20 +167,28 @@ def test_exercises_name_and_link_the_extension_parts_they_need():
         if line.startswith("#")
     ]
     anchors = {_jupyterlab_anchor(h): h for h in headings}
-    workbook = json.loads(WORKBOOK.read_text(encoding="utf-8"))
+    english_halves = {ed.heading_halves(h.replace("`", ""))[0] for h in headings}
+    workbook = json.loads(workbook_path.read_text(encoding="utf-8"))
     prose = "\n".join(
         "".join(c["source"]) for c in workbook["cells"] if c["cell_type"] == "markdown"
     )
-    parts = re.split(r"^#+ 练习 (\d)", prose, flags=re.M)
+    prose = prose.split(SUMMARY[lang])[0]  # the navigation links after the exercises name no part
+    parts = re.split(EXERCISE_HEADING[lang], prose, flags=re.M)
     needing = set()
     for number, text in zip(parts[1::2], parts[2::2]):
         for label, target in re.findall(
-            r"\[([^\]]+)\]\(" + re.escape(EXTENSION.name) + r"#([^)\s]+(?:\([^)]*\))?[^)\s]*)\)",
+            r"\[([^\]]+)\]\(" + re.escape(EXTENSION) + r"(?:#([^)\s]+(?:\([^)]*\))?[^)\s]*))?\)",
             text,
         ):
-            assert target in anchors, (
-                f"exercise {number} links a heading the extension lacks: {target}"
-            )
-            assert anchors[target].startswith(label), (label, anchors[target])
+            if target:
+                assert target in anchors, (
+                    f"exercise {number} links a heading the extension lacks: {target}"
+                )
+                assert anchors[target].startswith(label), (label, anchors[target])
+            else:
+                assert lang == "en", f"exercise {number}: link {label!r} has no anchor"
+                assert label.replace("`", "") in english_halves, (
+                    f"exercise {number}: {label!r} is not the English half of an extension heading"
+                )
             needing.add(number)
     assert needing >= {"1", "2", "6", "7", "8", "9"}, needing

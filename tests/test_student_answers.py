@@ -1,9 +1,10 @@
-"""The workbook's self-checks judged against a table of plausible student answers.
+"""The workbook's self-checks judged against a table of plausible student answers, in each edition.
 
 Each row is what a student might type into an answer cell, the check call below it, the verdict a
-good teacher would give, and a phrase the feedback must contain (for a wrong answer: the hint).
-Every row runs in a fresh namespace holding only the workbook's checks cell, as in a fresh
-kernel; IPython's `In` history is simulated, since exercise 5 reads it to catch `cos`.
+good teacher would give, and a phrase the feedback must contain (for a wrong answer: the hint), as
+the Chinese checks say it; `EN` gives the English checks' phrase for each Chinese one. Every row
+runs in a fresh namespace holding only the workbook's checks cell, as in a fresh kernel; IPython's
+`In` history is simulated, since exercise 5 reads it to catch `cos`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import time
 
 import pytest
 
-from tools.nb import LESSONS, tagged_source
+from tools.editions import CJK
+from tools.nb import WORKBOOKS, tagged_source
 
-WORKBOOK = LESSONS[-1]
+WORKBOOK = WORKBOOKS["zh"]  # the Chinese edition's (tests/test_grade.py and others import it)
 HANG_LIMIT_S = 0.3  # CHECK_TIME_LIMIT for the rows whose student code never finishes
 
 # (id, student code, check call, accepted?, phrase the feedback must contain)
@@ -135,7 +137,7 @@ ex2_answer = x.grad
 ex2_answer = y
 """, "check_ex2(ex2_answer)", False, "不是梯度"),
     ("ex2-a-string", "ex2_answer = 'RuntimeError'", "check_ex2(ex2_answer)", False, "str"),
-    ("ex2-wrong-element", 'ex2_answer = torch.tensor([0.0, 4.0, 9.0, 12.0])', "check_ex2(ex2_answer)", False, "第 2 个元素"),
+    ("ex2-wrong-element", 'ex2_answer = torch.tensor([0.0, 4.0, 9.0, 12.0])', "check_ex2(ex2_answer)", False, "下标为 2 的元素"),
     # ---- ex3
     ("ex3-sum-backward", """
 a = torch.randn(size=(3,), requires_grad=True)
@@ -998,6 +1000,71 @@ def reverse_mode(x):
 ]
 # fmt: on
 
+# The English checks' phrase for each Chinese phrase above (a phrase without Chinese is the same in both)
+EN = {
+    "正确": "Correct",
+    "一阶导数": "first derivative",
+    "应该是一个函数": "should be a function",
+    "一次反向传播": "one backward pass",
+    "清零": "zeroed",
+    "3 次": "3 times",
+    "不是梯度": "not a gradient",
+    "下标为 2 的元素": "the element at index 2",
+    "对 a 本身": "from a itself",
+    "2 倍": "twice the correct value",
+    "d = f(a) 的值": "the value of d = f(a)",
+    "形状": "shape",
+    "向量或矩阵": "a vector or a matrix",
+    "注释里的字不算": "words in comments do not count",
+    "符号反了": "wrong sign",
+    "定义域": "domain",
+    "不可导": "not differentiable",
+    "都返回常数": "returns a constant at every check point",
+    "还没有作答": "Not attempted yet",
+    "不许用 cos": "does not allow cos",
+    "sin(x) 本身": "sin(x) itself",
+    "三条路径": "three paths",
+    "方向反了": "point the wrong way",
+    "多了 1 条边": "Extra edges: 1",
+    "不认识的节点名": "Unknown node name",
+    "集合": "a set of",
+    "乘积求导少了一项": "product rule is missing a term",
+    "自动求导": "autograd",
+    "同一个导数": "the same derivative",
+    "经过 u5": "through u5",
+    "顺序反了": "wrong order",
+    "两个值": "two values",
+    "函数值": "function value",
+    "不需要保存中间结果": "need not save intermediate results",
+    "缺少情形 C": "lacks case C",
+    "'forward'（正向）或 'reverse'（反向）": "'forward' or 'reverse'",
+    "收到的是 str 'symbolic'": "got str 'symbolic'",
+    "应该是字典": "should be a dict",
+    "切断计算图": "cut the graph",
+    "手推": "by hand",
+    "不写入 .grad": "does not write it to .grad",
+    "乘积法则": "product rule",
+    "不要覆盖": "not overwritten",
+    "zero_() 把它原地清成了 0": "zero_() set it to 0 in place",
+    "秒内没有运行完": "did not finish within",
+    "调用 g 做数值差分": "calls g to take numerical differences",
+    "通常来自数值差分": "usually comes from a numerical difference",
+    "其他点": "other points",
+    "不是自动求导给出的值": "not the value autograd gives",
+    "有限差分": "finite difference",
+    "沿赋值往回找": "following the assignments back",
+    "调用 f 做数值差分": "calls f to take numerical differences",
+    "数值差分": "numerical difference",
+    "reverse_mode 在": "reverse_mode did not finish",
+    "用标点": "with punctuation",
+}
+
+
+def phrase_in(lang: str, phrase: str) -> str:
+    """The phrase a row expects from the checks of the edition `lang`."""
+    return EN[phrase] if lang == "en" and CJK.search(phrase) else phrase
+
+
 STARTER = {  # the first lines of the workbook's starter cells, which the rows above leave out
     "ex2": "x = torch.arange(4.0, requires_grad=True)\ny = x**2\n",
     "ex5": "x = torch.linspace(-2 * math.pi, 2 * math.pi, 101, requires_grad=True)\ny = torch.sin(x)\n",
@@ -1021,8 +1088,24 @@ _ = torch.manual_seed(0)
 
 
 @pytest.fixture(scope="module")
-def checks_code():
-    return compile(tagged_source(WORKBOOK, "checks"), "<workbook checks>", "exec")
+def compiled_checks():
+    """Each edition's checks cell, compiled once (each row still runs it in a namespace of its own:
+    that costs well under a millisecond, and no row can see what an earlier row did to it)."""
+    import torch
+    from torch.func import grad, vmap
+
+    # torch.func's first call sets itself up (about 5 s on a slow machine): do that here, not inside
+    # a row's timed check call, whose bound is there to catch checks that hang
+    vmap(grad(grad(torch.sin)))(torch.zeros(2, dtype=torch.float64))
+    cache: dict[str, object] = {}
+
+    def get(lang: str):
+        if lang not in cache:
+            source = tagged_source(WORKBOOKS[lang], "checks")
+            cache[lang] = compile(source, f"<workbook checks {lang}>", "exec")
+        return cache[lang]
+
+    return get
 
 
 def test_the_table_is_large_and_balanced():
@@ -1031,11 +1114,19 @@ def test_the_table_is_large_and_balanced():
     assert len({case[0] for case in CASES}) == len(CASES)
 
 
+def test_every_chinese_phrase_has_an_english_phrase():
+    chinese = {phrase for *_, phrase in CASES if CJK.search(phrase)}
+    assert chinese == set(EN), chinese ^ set(EN)
+    assert not [p for p in EN.values() if CJK.search(p)], "an English phrase holds Chinese"
+
+
+@pytest.mark.parametrize("lang", list(WORKBOOKS))
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_student_answer(case, checks_code):
+def test_student_answer(case, lang, compiled_checks):
     name, code, call, ok, phrase = case
+    phrase = phrase_in(lang, phrase)
     namespace: dict = {}
-    exec(checks_code, namespace)  # noqa: S102 - the workbook's own cell
+    exec(compiled_checks(lang), namespace)  # noqa: S102 - the workbook's own cell
     filename = f"<student {name}>"
     code = STARTER.get(name.split("-")[0], "") + code  # the starter cell's own first lines
     source = WORKBOOK_PRELUDE + code
@@ -1049,5 +1140,8 @@ def test_student_answer(case, checks_code):
     assert time.monotonic() - start < 10 * HANG_LIMIT_S + 2, f"{name}: the check took too long"
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0), f"{name}: an alarm was left armed"
     assert feedback.ok is ok, f"{name}: expected {'accept' if ok else 'reject'}, got: {feedback}"
+    assert lang == "zh" or not CJK.search(feedback), (
+        f"{name}: Chinese in English feedback: {feedback}"
+    )
     assert str(feedback).startswith("✓" if ok else "✗")
     assert phrase in feedback, f"{name}: expected {phrase!r} in: {feedback}"
