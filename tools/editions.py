@@ -183,7 +183,9 @@ if __name__ == "__main__":
 
     command, *args = sys.argv[1:] or ["status"]
     if command == "status":
-        lines = [line for p in ALL if edition(p) == "zh" for line in stale(p)]
+        zh = [p for p in ALL if edition(p) == "zh"]
+        lines = [f"{rel(p)}: no English twin yet" for p in zh if not twin(p).exists()]
+        lines += [line for p in zh if twin(p).exists() for line in stale(p)]
         print("\n".join(lines) or "every translated cell is stamped and unchanged since")
         sys.exit(1 if lines else 0)
     if command == "stamp":
