@@ -59,6 +59,9 @@ def stale(zh_path: Path) -> list[str]:
         now = {"zh": fingerprint(a.source), "en": fingerprint(b.source)}
         for cell, lang in ((a, "zh"), (b, "en")):
             seen = cell.metadata.get("twin", {})
+            if not seen:
+                out.append(f"{zh_path.name} cell {i}: the {lang} copy was never stamped")
+                break
             changed = [k for k in LANGS if seen.get(k) != now[k]]
             if changed:
                 other = "en" if changed == ["zh"] else "zh" if changed == ["en"] else "both"
