@@ -32,12 +32,18 @@ TAUGHT_IN = """
 INTRODUCED = [
     (n, row.split()[0]) for row in TAUGHT_IN.strip().splitlines() for n in row.split()[1:]
 ]
-DEEPER = "## 深入 · Going deeper（选读 · optional）"
+DEEPER = {
+    "zh": "## 深入（选读）· Going deeper (optional)",
+    "en": "## Going deeper (optional) · 深入（选读）",
+}
+SUMMARY = {"zh": "## 小结 · Summary", "en": "## Summary · 小结"}
 each_notebook = pytest.mark.parametrize("path", nb.ALL, ids=nb.rel)
+each_edition = pytest.mark.parametrize("lang", [e for e in nb.EDITIONS if nb.lessons(e)])
 
 
-def test_lessons_come_in_the_books_order():
-    assert [p.stem for p in nb.LESSONS] == READING_ORDER
+@each_edition
+def test_lessons_come_in_the_books_order(lang):
+    assert [p.stem for p in nb.lessons(lang)] == READING_ORDER
 
 
 @each_notebook
@@ -59,11 +65,17 @@ def test_recorded_by_a_fresh_run_without_stray_errors_or_paths(path):
 
 @each_notebook
 def test_title_cell(path):
-    text = nb.read(path).cells[0].source
+    """Title, the book's name in both languages, the notebook's own Colab badge, and a link to its
+    twin in the other edition; then what the notebook teaches (or the exercise statement)."""
+    text, lang = nb.read(path).cells[0].source, nb.edition(path)
     assert nb.title(path)["en"][0].isupper()
-    for part in ("colab-badge.svg", "English summary", "自动微分（自动求导）"):
+    other = {"zh": "en", "en": "zh"}[lang]
+    twin = {"zh": "**English edition:**", "en": "**中文版：**"}[lang]
+    for part in ("colab-badge.svg", "自动微分（自动求导）", "Automatic Differentiation", twin,
+                 f"](../{other}/{path.name})"):  # fmt: skip
         assert part in text, f"{nb.rel(path)}: the title cell lacks {part!r}"
-    assert "你将学到" in text or "题目" in text
+    learn = {"zh": ("你将学到", "题目"), "en": ("What you will learn", "The exercise")}[lang]
+    assert any(word in text for word in learn), f"{nb.rel(path)}: say what it teaches"
 
 
 @each_notebook
@@ -105,7 +117,7 @@ def _code_words(code: str) -> str:
 def _core_and_deeper(path) -> tuple[list, list]:
     """The notebook's cells (less the workbook's checks) before and from its `## 深入` heading."""
     cells = [c for c in nb.read(path).cells if "checks" not in nb.tags(c)]
-    starts = [i for i, c in enumerate(cells) if c.get("source", "").startswith(DEEPER)]
+    starts = [i for i, c in enumerate(cells) if c.source.startswith(DEEPER[nb.edition(path)])]
     return (cells[: starts[0]], cells[starts[0] :]) if starts else (cells, [])
 
 
@@ -120,12 +132,14 @@ def _uses(cells, use) -> bool:
     return any(c.cell_type == "code" and use.search(_code_words(c.source)) for c in cells)
 
 
+@each_edition
 @pytest.mark.parametrize("name, lesson", INTRODUCED, ids=[n for n, _ in INTRODUCED])
-def test_no_notebook_uses_an_api_before_a_lesson_teaches_it(name, lesson):
+def test_no_notebook_uses_an_api_before_a_lesson_teaches_it(name, lesson, lang):
     use = re.compile(re.escape(name) + (r"\b" if name[-1].isalnum() or name[-1] == "_" else ""))
     deeper_only = lesson.endswith("+")
-    teacher = next(p for p in nb.ALL if p.name.startswith(lesson.rstrip("+") + "-"))
-    for path in nb.ALL[: nb.ALL.index(teacher)]:
+    notebooks, lessons = nb.lessons(lang) + nb.solutions(lang), nb.lessons(lang)
+    teacher = next(p for p in notebooks if p.name.startswith(lesson.rstrip("+") + "-"))
+    for path in notebooks[: notebooks.index(teacher)]:
         early = sum(_core_and_deeper(path), [])
         assert not _uses(early, use), (
             f"{nb.rel(path)} uses {name} before {nb.rel(teacher)} teaches it"
@@ -134,10 +148,10 @@ def test_no_notebook_uses_an_api_before_a_lesson_teaches_it(name, lesson):
     if not deeper_only:
         assert _taught_before_used(core, name, use), f"{nb.rel(teacher)}: {name} used first"
         return
-    assert deeper, f"{nb.rel(teacher)} has no '{DEEPER}' part to teach {name}"
+    assert deeper, f"{nb.rel(teacher)} has no '{DEEPER[lang]}' part to teach {name}"
     assert not _uses(core, use), f"{nb.rel(teacher)}: {name} is taught in the optional part only"
     assert _taught_before_used(deeper, name, use), f"{nb.rel(teacher)}: {name} used first"
-    for path in nb.LESSONS[nb.LESSONS.index(teacher) + 1 :]:  # the later notebooks' core path
+    for path in lessons[lessons.index(teacher) + 1 :]:  # the later notebooks' core path
         core = _core_and_deeper(path)[0][
             1:
         ]  # a title cell's outline of its optional part teaches nothing
@@ -146,14 +160,16 @@ def test_no_notebook_uses_an_api_before_a_lesson_teaches_it(name, lesson):
         )
 
 
-@pytest.mark.parametrize("path", nb.LESSONS[:5], ids=nb.rel)
+@pytest.mark.parametrize("path", [p for e in nb.EDITIONS for p in nb.lessons(e)[:5]], ids=nb.rel)
 def test_optional_parts_come_after_the_summary_and_say_so(path):
     """The book's path ends at 小结; what goes beyond the book follows it, visibly optional."""
+    lang = nb.edition(path)
     headings = [c.source.splitlines()[0] for c in nb.read(path).cells if c.cell_type == "markdown"]
-    summary, deeper = headings.index("## 小结 · Summary"), headings.index(DEEPER)
+    summary, deeper = headings.index(SUMMARY[lang]), headings.index(DEEPER[lang])
     assert summary < deeper and not any(h.startswith("## ") for h in headings[deeper + 1 :])
     note = _core_and_deeper(path)[1][0].source
-    assert "选读" in note and "小结" in note, f"{nb.rel(path)}: say the core is complete without it"
+    words = {"zh": ("选读", "小结"), "en": ("optional", "summary")}[lang]
+    assert all(w in note for w in words), f"{nb.rel(path)}: say the core is complete without it"
 
 
 def test_readme_tables_and_badges_are_generated_from_the_notebooks():
