@@ -20,13 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_student_answers import CASES, HANG_LIMIT_S, STARTER, WORKBOOK_PRELUDE
+from tests.test_student_answers import CASES, HANG_LIMIT_S, STARTER, WORKBOOK, WORKBOOK_PRELUDE
 from tools import grade
-from tools.nb import LESSONS, ROOT, tagged_source
+from tools.editions import CJK
+from tools.nb import ROOT, WORKBOOKS, tagged_source
 
 FIXTURES = ROOT / "tests" / "fixtures" / "submissions"
 EXPECTED = ROOT / "tests" / "fixtures" / "grade-expected.csv"
-CHECKS = tagged_source(LESSONS[-1], "checks")
+CHECKS = tagged_source(WORKBOOK, "checks")  # the Chinese edition's (the English one: the same code)
 # Rows that depend on what the OS lets the grader enforce (expected: Linux as root, as in CI).
 ISOLATION = {"snoop-siblings-and-repo.ipynb", "abuse-fork-storm.ipynb"}
 COLUMN = {name: i for i, name in enumerate(grade.COLUMNS)}
@@ -71,25 +72,87 @@ def test_broken_files_are_named_not_opened(name, note):
     assert cells is None and why.startswith(note)
 
 
-def test_editions_are_told_apart_by_their_prose():
-    books = grade.workbooks()
-    assert books["zh"] == LESSONS[-1] or "zh" in books
+@pytest.fixture(scope="module")
+def books() -> dict[str, grade.Workbook]:
+    return {lang: grade.Workbook.load(path) for lang, path in grade.workbooks().items()}
+
+
+def test_the_grader_uses_each_editions_workbook(books):
+    assert grade.workbooks() == WORKBOOKS and set(books) == {"zh", "en"}
+    for lang, wb in books.items():
+        assert wb.language == lang and wb.checks == tagged_source(WORKBOOKS[lang], "checks")
+        assert sorted(wb.calls) == list(grade.EXERCISES)
+        assert books["zh"].calls == wb.calls  # the same check calls in both editions
+        assert not CJK.search("".join(wb.starters.values())) or lang == "zh"
+
+
+def _title_cell(lang: str) -> dict:
+    return json.loads(WORKBOOKS[lang].read_text(encoding="utf-8"))["cells"][0]
+
+
+def test_editions_are_told_apart_by_their_title_cell():
+    for lang in WORKBOOKS:
+        assert (
+            grade.edition(json.loads(WORKBOOKS[lang].read_text(encoding="utf-8"))["cells"]) == lang
+        )
     for path in FIXTURES.glob("*.ipynb"):
         cells, _ = grade.load(path, grade.Limits())
         if cells is not None:
-            assert grade.language(cells) == ("en" if path.name.startswith("english") else "zh"), (
-                path
+            assert grade.edition(cells) == ("en" if path.name.startswith("english") else "zh"), path
+    # the title cell decides, whatever the rest says; without one, the prose does
+    zh, en = _title_cell("zh"), _title_cell("en")
+    prose = {"cell_type": "markdown", "metadata": {}, "source": "Write your answer below. " * 50}
+    assert grade.edition([zh, prose]) == "zh" and grade.edition([prose, en]) == "en"
+    old = {**zh, "source": "# 2.5.5 练习 · Exercises\n\nd2l 2.5"}  # before the English edition
+    assert grade.edition([old, prose]) == "zh"
+    assert grade.edition([prose]) == "en"
+    assert grade.edition([{**prose, "source": "请在下面作答。" * 50}]) == "zh"
+
+
+def test_the_students_checks_are_replaced_and_check_calls_left_out(books):
+    for lang, wb in books.items():
+        untouched = json.loads(WORKBOOKS[lang].read_text(encoding="utf-8"))["cells"]
+        run, numbers, notes = grade.plan(untouched, wb)
+        assert wb.checks in run and not notes and not any(r.startswith("check_ex") for r in run)
+        edited, _ = grade.load(FIXTURES / "tamper-edited-checks.ipynb", grade.Limits())
+        run, numbers, notes = grade.plan(edited, wb)
+        assert run.count(wb.checks) == 1 and any("checks cell edited" in n for n in notes)
+
+
+def test_a_published_checks_cell_of_either_edition_is_not_an_edit(books):
+    """The current checks cell of either edition, and the ones in the repository's history (the
+    workbook was notebooks/2.5.5-exercises.ipynb before the editions), are not edits."""
+    import subprocess
+
+    current = {wb.checks.strip() for wb in books.values()}
+    assert current <= grade.published()
+    git = ["git", "-C", str(ROOT)]
+    moved = subprocess.run([*git, "log", "--format=%H", "-1", "--", grade.OLD_PATHS[0]],
+                           capture_output=True, text=True).stdout.split()  # fmt: skip
+    if not moved:
+        pytest.skip("no history of the workbook's old path (a shallow clone)")
+    shown = subprocess.run([*git, "show", f"{moved[0]}~1:{grade.OLD_PATHS[0]}"], capture_output=True, text=True)  # fmt: skip
+    cells = json.loads(shown.stdout)["cells"]
+    before = next(grade._source(c) for c in cells if "checks" in c["metadata"].get("tags", []))
+    assert before.strip() in grade.published() and before.strip() not in current
+    for lang, wb in books.items():
+        other = books["en" if lang == "zh" else "zh"]
+        cells = json.loads(WORKBOOKS[lang].read_text(encoding="utf-8"))["cells"]
+        for checks in (other.checks, before):
+            swapped = [{**c, "source": checks} if "checks" in c.get("metadata", {}).get("tags", []) else c for c in cells]  # fmt: skip
+            assert not grade.plan(swapped, wb)[2], (
+                f"{lang}: a published checks cell counted as edited"
             )
 
 
-def test_the_students_checks_are_replaced_and_check_calls_left_out():
-    wb = grade.Workbook.load(LESSONS[-1])
-    untouched = json.loads(LESSONS[-1].read_text(encoding="utf-8"))["cells"]
-    run, numbers, notes = grade.plan(untouched, wb)
-    assert CHECKS in run and not notes and not any(r.startswith("check_ex") for r in run)
-    edited, _ = grade.load(FIXTURES / "tamper-edited-checks.ipynb", grade.Limits())
-    run, numbers, notes = grade.plan(edited, wb)
-    assert run.count(wb.checks) == 1 and any("checks cell edited" in n for n in notes)
+def test_notes_and_feedback_speak_the_students_language():
+    r = grade.Result("a.ipynb", edition="zh")
+    r.notes += [grade.Note("not attempted: ex1", "没有作答：练习 1")]
+    r.messages[2] = ["✓ 正确！"]
+    zh = grade.feedback(r, "zh")
+    assert "没有作答：练习 1" in zh and "not attempted" not in zh and "✗ 没有评分" in zh
+    en = grade.feedback(r, "en")
+    assert "not attempted: ex1" in en and "✗ not graded" in en
 
 
 # ---------------------------------------------------------------- the class, end to end
@@ -135,6 +198,11 @@ def test_feedback_per_student_in_their_language(graded):
     feedback = {p.name: p.read_text(encoding="utf-8") for p in (out / "feedback").iterdir()}
     assert len(feedback) == len(list(csv.reader((out / "gradebook.csv").open()))) - 1
     assert "Score: 9/9" in feedback["english-edition.txt"]
+    for name in ("english-edition.txt", "english-partly-correct.txt"):  # the English checks' words
+        assert not CJK.search(feedback[name]), name
+    assert "a hidden test" in feedback["english-partly-correct.txt"]
+    assert "Not attempted yet" in feedback["english-partly-correct.txt"]
+    assert "没有作答：练习 8" in feedback["bob-partly-correct.txt"]
     assert "得分: 5/9" in feedback["erin-tuned-to-visible.txt"] and "隐藏测试" in feedback["erin-tuned-to-visible.txt"]  # fmt: skip
     assert "✓ 正确" in feedback["alice-all-correct.txt"]
 

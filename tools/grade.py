@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import os
 import queue
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tools.nb import ROOT, code_cells, read, tags  # noqa: E402
+from tools.nb import ROOT, code_cells, read, rel, tagged_source, tags  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 KERNEL_SOURCE = (HERE / "grade_kernel.py").read_text(encoding="utf-8")
@@ -43,12 +44,35 @@ EXERCISES = range(1, 10)
 WORDS = {
     "zh": {"title": "2.5.5 练习 · 评分反馈", "score": "得分", "exercise": "练习 {n}", "notes": "备注",
            "hidden": "工作簿里是 ✓，但隐藏测试（工作簿里没有的输入）没有通过：",
-           "not run": "✗ 没有评分：", "edition": "用 {edition} 版的检查评分。"},
+           "not run": "✗ 没有评分：", "edition": "用 {edition} 版的检查评分。",
+           "none": "✗ 没有评分（见备注）", "sep": "；",
+           "tampered": "✗ 不计分：检查运行时，它所依赖的东西被改动过（见备注）。"},
     "en": {"title": "2.5.5 Exercises · feedback", "score": "Score", "exercise": "Exercise {n}",
            "notes": "Notes", "hidden": "✓ in the workbook, but a hidden test (inputs the workbook "
            "does not show) failed:", "not run": "✗ not graded:", "edition": "Graded with the "
-           "{edition} edition's checks."},
+           "{edition} edition's checks.", "none": "✗ not graded (see the notes)", "sep": "; ",
+           "tampered": "✗ not counted: something the check relies on was changed while it ran (see "
+           "the notes)."},
 }  # fmt: skip
+
+
+class Note(str):
+    """A note: English, as the gradebook shows it to the teacher; `.zh` says it in Chinese, for the
+    feedback of a student of the Chinese edition."""
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> Note:
+        self = super().__new__(cls, en)
+        self.zh = zh
+        return self
+
+    def say(self, lang: str) -> str:
+        return self.zh if lang == "zh" else str(self)
+
+
+def _exercises(numbers: list[int]) -> Note:
+    return Note(", ".join(f"ex{n}" for n in numbers), "、".join(f"练习 {n}" for n in numbers))
 
 
 @dataclass
@@ -79,25 +103,39 @@ class Result:
 
 # ---------------------------------------------------------------- the workbooks and a submission
 def language(cells: list[dict]) -> str:
-    """'zh' or 'en', from the prose: the share of Chinese characters among the letters."""
+    """'zh' or 'en', from the prose: the share of Chinese characters among the letters (the
+    fallback of `edition` for a notebook whose title cell is gone)."""
     text = "".join(_source(c) for c in cells if c.get("cell_type") == "markdown")
     cjk, latin = len(CJK.findall(text)), len(re.findall(r"[A-Za-z]", text))
     return "zh" if cjk > 0.1 * (cjk + latin) else "en"
 
 
-def workbooks() -> dict[str, Path]:
-    """The workbook of each edition, keyed by its language: tools.nb.WORKBOOKS where it exists,
-    else every notebook under notebooks/ with a cell tagged `checks` (the one place to change)."""
-    from tools import nb
+# The title cell: '# 2.5.5 练习 · Exercises' and a link to the twin labelled '**English edition:**'
+# in the Chinese workbook; '# 2.5.5 Exercises · 练习' and '**中文版：**' in the English one.
+TITLE = re.compile(r"^#\s+2\.5\.5\s+(?P<first>[^·\n]*)", re.M)
+TWIN_LINK = {"zh": "**English edition:**", "en": "**中文版：**"}
 
-    if getattr(nb, "WORKBOOKS", None):
-        return dict(nb.WORKBOOKS)
-    found = {}
-    for path in sorted((ROOT / "notebooks").rglob("*.ipynb")):
-        cells = read(path).cells
-        if ".ipynb_checkpoints" not in path.parts and any("checks" in tags(c) for c in cells):
-            found.setdefault(language(cells), path)
-    return found
+
+def edition(cells: list[dict]) -> str:
+    """'zh' or 'en': which edition's workbook the submission was made from, told by its title cell
+    (the label of the link to the other edition; else the language of the title's first half, as
+    in workbooks published before the English edition), else by the share of Chinese prose."""
+    for cell in cells:
+        src = _source(cell)
+        if cell.get("cell_type") != "markdown" or not (title := TITLE.search(src)):
+            continue
+        links = [lang for lang, label in TWIN_LINK.items() if label in src]
+        if len(links) == 1:
+            return links[0]
+        return "zh" if CJK.search(title.group("first")) else "en"
+    return language(cells)
+
+
+def workbooks() -> dict[str, Path]:
+    """The workbook of each edition, keyed by its language: tools.nb.WORKBOOKS (the one place)."""
+    from tools.nb import WORKBOOKS
+
+    return dict(WORKBOOKS)
 
 
 @dataclass
@@ -109,10 +147,12 @@ class Workbook:
     calls: dict[int, str]
     starters: dict[int, str]
     language: str
-    published: set[str]  # every version of the checks cell in the repository's history
+    published: frozenset[str]  # every version of either edition's checks cell (see `published`)
 
     @classmethod
     def load(cls, path: Path) -> Workbook:
+        from tools.nb import edition as folder_edition
+
         cells = code_cells(read(path))
         checks = "\n".join(c.source for c in cells if "checks" in tags(c))
         calls, starters = {}, {}
@@ -120,25 +160,48 @@ class Workbook:
             if m := CHECK_CALL.match(cell.source):
                 calls[int(m.group(1))] = cell.source.strip()
                 starters[int(m.group(1))] = before.source.strip()
-        return cls(
-            path, checks, calls, starters, language(read(path).cells), _published(path, checks)
-        )
+        return cls(path, checks, calls, starters, folder_edition(path), published() | {checks.strip()})  # fmt: skip
 
 
-def _published(path: Path, checks: str) -> set[str]:
-    """The checks cell as in every commit of the workbook (a student may have downloaded an older
-    one: that is not an edit), and as it is now; only the current one if there is no git."""
-    found = {checks.strip()}
+OLD_PATHS = ["notebooks/2.5.5-exercises.ipynb"]  # where the workbook was before the editions
+
+
+@functools.cache
+def published() -> frozenset[str]:
+    """The checks cell of each edition now and in every commit of the repository (a student may
+    have downloaded an older workbook, of either edition: that is not an edit). Both editions'
+    histories, through renames (`git log --follow`, each commit read at the path it had then),
+    and the workbook's path before the editions; only the current cells if there is no git."""
+    current = {tagged_source(path, "checks").strip() for path in workbooks().values()}
     git = ["git", "-C", str(ROOT)]
-    log = subprocess.run([*git, "log", "--format=%H", "--follow", "--", str(path)], capture_output=True, text=True)  # fmt: skip
-    for commit in log.stdout.split():
-        shown = subprocess.run([*git, "show", f"{commit}:{path.relative_to(ROOT).as_posix()}"], capture_output=True, text=True)  # fmt: skip
+    paths = [rel(p) for p in workbooks().values()] + OLD_PATHS
+    blobs = set()
+    for path in paths:
+        log = subprocess.run([*git, "log", "--format=%H", "--name-only", "--follow", "--", path],
+                             capture_output=True, text=True)  # fmt: skip
+        commit = None
+        for line in log.stdout.splitlines():
+            if re.fullmatch(r"[0-9a-f]{40}", line):
+                commit = line
+            elif line.strip() and commit:
+                blobs.add(f"{commit}:{line.strip()}")
+    if not blobs:
+        return frozenset(current)
+    shown = subprocess.run([*git, "cat-file", "--batch"], input="\n".join(sorted(blobs)).encode() + b"\n",
+                           capture_output=True).stdout  # fmt: skip
+    found, at = set(current), 0
+    while at < len(shown):  # '<sha> blob <size>\n<content>\n' for each, or '<name> missing\n'
+        end = shown.index(b"\n", at)
+        parts, at = shown[at:end].split(), end + 1
+        if len(parts) != 3 or not parts[2].isdigit():
+            continue
+        body, at = shown[at : at + int(parts[2])], at + int(parts[2]) + 1
         try:
-            cells = json.loads(shown.stdout)["cells"]
-        except (ValueError, KeyError):
+            cells = json.loads(body.decode("utf-8"))["cells"]
+        except (ValueError, KeyError, TypeError):
             continue
         found |= {_source(c).strip() for c in cells if "checks" in c.get("metadata", {}).get("tags", [])}  # fmt: skip
-    return found
+    return frozenset(found)
 
 
 def _source(cell: dict) -> str:
@@ -150,16 +213,21 @@ def load(path: Path, limits: Limits) -> tuple[list[dict] | None, str]:
     """The submission's cells, or why there are none."""
     size = path.stat().st_size
     if size == 0:
-        return None, "empty file"
+        return None, Note("empty file", "空文件")
     if size > limits.max_bytes:
-        return None, f"file too large (over {limits.max_bytes >> 20} MB)"
+        return None, Note(
+            f"file too large (over {limits.max_bytes >> 20} MB)",
+            f"文件太大（超过 {limits.max_bytes >> 20} MB），没有打开",
+        )
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        return None, "not a notebook (not JSON)"
+        return None, Note("not a notebook (not JSON)", "不是 notebook（不是 JSON）")
     cells = data.get("cells") if isinstance(data, dict) else None
     if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
-        return None, "not a notebook (JSON without cells)"
+        return None, Note(
+            "not a notebook (JSON without cells)", "不是 notebook（JSON 里没有单元格）"
+        )
     return cells, ""
 
 
@@ -173,16 +241,17 @@ def plan(cells: list[dict], wb: Workbook) -> tuple[list[str], list[int], list[st
         is_checks = "checks" in cell.get("metadata", {}).get("tags", []) or src.count("def check_ex") > 3  # fmt: skip
         if is_checks:
             if src.strip() not in wb.published:
-                notes.append("checks cell edited (ignored: graded with the repository's checks)")
+                notes.append(Note("checks cell edited (ignored: graded with the repository's checks)",
+                                  "自检单元被改过（不算：用仓库里的自检函数评分）"))  # fmt: skip
             if has_checks:
                 continue
             src, has_checks = wb.checks, True
         elif all(CHECK_CALL.match(line) for line in src.strip().splitlines() or ["x"]):
             continue  # the grader calls every check itself
         elif re.search(r"^\s*(def\s+check_ex\d|check_ex\d\s*=)", src, re.M):
-            notes.append(f"redefines a check in code cell {number} (ignored)")
+            notes.append(Note(f"redefines a check in code cell {number} (ignored)", f"第 {number} 个代码单元重新定义了检查函数（不算）"))  # fmt: skip
         if re.search(r"(print|display|write)\s*\(.*✓", src):
-            notes.append(f"prints its own ✓ in code cell {number} (ignored)")
+            notes.append(Note(f"prints its own ✓ in code cell {number} (ignored)", f"第 {number} 个代码单元自己打印 ✓（不算）"))  # fmt: skip
         run.append(src)
         numbers.append(number)
     if not has_checks:
@@ -434,8 +503,8 @@ def grade(path: Path, slot: int, sandbox: Sandbox, books: dict[str, Workbook]) -
     if cells is None:
         result.notes.append(why)
         return result
-    result.edition = language(cells)
-    wb = books.get(result.edition) or next(iter(books.values()))
+    result.edition = edition(cells)
+    wb = books.get(result.edition) or books.get("zh") or next(iter(books.values()))
     result.workbook = wb.language
     run, numbers, notes = plan(cells, wb)
     result.notes += notes
@@ -449,32 +518,34 @@ def grade(path: Path, slot: int, sandbox: Sandbox, books: dict[str, Workbook]) -
         base = _report(base_out, nonce)
         if base is None:
             raise Died
-        errors: list[str] = []
+        errors: list[tuple[int, str]] = []
         for number, code in zip(numbers, run):
             out = kernel.run(code, cell())
             if out["status"] == "error":
                 memory = out["ename"] == "MemoryError" or "allocate" in out["evalue"]
-                errors.append(f"{number} ({'memory limit' if memory else out['ename']})")
+                errors.append((number, "" if memory else out["ename"]))
             elif out["status"] == "timeout":
                 kernel.reap()
                 if not kernel.interrupt():
-                    result.notes.append(f"timed out in code cell {number}")
+                    result.notes.append(Note(f"timed out in code cell {number}", f"第 {number} 个代码单元超时，且没有响应中断：内核被结束，没有评分"))  # fmt: skip
                     raise Died
-                result.notes.append(f"timed out in code cell {number} (interrupted)")
+                result.notes.append(Note(f"timed out in code cell {number} (interrupted)", f"第 {number} 个代码单元超时（已中断，其余单元照常运行）"))  # fmt: skip
             elif out["status"] == "died":
-                result.notes.append(f"kernel exited early (code cell {number})")
+                result.notes.append(Note(f"kernel exited early (code cell {number})", f"内核在第 {number} 个代码单元提前退出，没有评分"))  # fmt: skip
                 raise Died
             if kernel.reap():
                 kernel.run(REAP_CELL, 5, history=False)
-                result.notes.append(f"child processes killed after code cell {number}")
+                result.notes.append(Note(f"child processes killed after code cell {number}", f"第 {number} 个代码单元启动的子进程在它运行完后被结束"))  # fmt: skip
         if errors:
-            result.notes.append("errors in code cells " + ", ".join(errors))
+            en = ", ".join(f"{n} ({kind or 'memory limit'})" for n, kind in errors)
+            zh = "、".join(f"第 {n} 个（{kind or '超出内存限制'}）" for n, kind in errors)
+            result.notes.append(Note("errors in code cells " + en, "这些代码单元出错：" + zh))
         _check_all(
             kernel, result, wb, run, base, nonce, max(0.0, min(9 * sandbox.limits.cell, left()))
         )
     except (Died, TimeoutError):
         if not any(n.startswith(("timed out", "kernel exited")) for n in result.notes):
-            result.notes.append("timed out" if left() <= 0 else "kernel exited early")
+            result.notes.append(Note("timed out", "超时，没有评分") if left() <= 0 else Note("kernel exited early", "内核提前退出，没有评分"))  # fmt: skip
     finally:
         kernel.close()
     return result
@@ -493,27 +564,33 @@ def _check_all(kernel: Kernel, result: Result, wb: Workbook, run: list[str], bas
             report = json.loads(line[len(nonce) :])
             reports.setdefault(report["n"], []).append(report)
     tampered, unattempted = set(), []
-    why = {"timeout": "check timed out", "died": "kernel exited early"}.get(out["status"], "no report")  # fmt: skip
+    why = {"timeout": Note("check timed out", "检查超时"), "died": Note("kernel exited early", "内核提前退出")}.get(
+        out["status"], Note("no report", "没有结果"))  # fmt: skip
     for n in sorted(wb.calls):
         if len(reports.get(n, [])) != 1:
-            result.messages[n] = [WORDS[result.edition]["not run"] + " " + why]
-            result.notes.append(f"ex{n}: {why if n not in reports else 'tampered (two reports)'}")
+            result.messages[n] = [WORDS[result.edition]["not run"] + " " + why.say(result.edition)]
+            why_n = (
+                why if n not in reports else Note("tampered (two reports)", "被篡改（两份结果）")
+            )
+            result.notes.append(Note(f"ex{n}: {why_n}", f"练习 {n}：{why_n.zh}"))
             continue
         (report,) = reports[n]
         changed = _changed(base, report) + report["threads"]
         changed += [f"check helper {k}" for k in report["changed_in_checks"]]
         tampered.update(changed)
         result.points[n] = int(report["ok"] and report.get("hidden_ok", True) and not changed)
-        result.messages[n] = [report["message"]]
-        if report["ok"] and not report.get("hidden_ok", True):
+        result.messages[n] = [WORDS[result.edition]["tampered"]] if changed else [report["message"]]
+        if report["ok"] and not report.get("hidden_ok", True) and not changed:
             result.messages[n].append(WORDS[result.edition]["hidden"] + " " + report["hidden_message"])  # fmt: skip
-            result.notes.append(f"ex{n}: ✓ in the workbook, fails a hidden test")
+            result.notes.append(Note(f"ex{n}: ✓ in the workbook, fails a hidden test", f"练习 {n}：工作簿里是 ✓，但没有通过隐藏测试"))  # fmt: skip
         if not report["ok"] and wb.starters[n] in {c.strip() for c in run}:
-            unattempted.append(f"ex{n}")
+            unattempted.append(n)
     if tampered:
-        result.notes.append("tampered: " + ", ".join(sorted(tampered)[:5]) + (", …" if len(tampered) > 5 else ""))  # fmt: skip
+        what = ", ".join(sorted(tampered)[:5]) + (", …" if len(tampered) > 5 else "")
+        result.notes.append(Note("tampered: " + what, f"改动了检查所依赖的东西（这些检查不给分）：{what}"))  # fmt: skip
     if unattempted:
-        result.notes.append("not attempted: " + ", ".join(unattempted))
+        done = _exercises(unattempted)
+        result.notes.append(Note(f"not attempted: {done}", f"没有作答：{done.zh}"))
 
 
 # ---------------------------------------------------------------- a class
@@ -539,14 +616,14 @@ def grade_folder(folder: Path, out: Path, limits: Limits, workers: int, quiet: b
         sandbox.close()
     if not quiet and files:
         print(file=sys.stderr)
-    write(results, out, books)
+    write(results, out)
     return results
 
 
 COLUMNS = ["file", "edition", *(f"ex{n}" for n in EXERCISES), "total", "notes"]
 
 
-def write(results: list[Result], out: Path, books: dict[str, Workbook]) -> None:
+def write(results: list[Result], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "gradebook.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
@@ -554,16 +631,24 @@ def write(results: list[Result], out: Path, books: dict[str, Workbook]) -> None:
         for r in results:
             writer.writerow([r.file, r.edition, *r.points.values(), r.total, "; ".join(r.notes)])
     (out / "feedback").mkdir(exist_ok=True)
-    for r in results:
-        words = WORDS.get(r.edition or "zh", WORDS["zh"])
-        lines = [f"{words['title']} — {r.file}", f"{words['score']}: {r.total}/{len(EXERCISES)}", ""]  # fmt: skip
-        for n in EXERCISES:
-            lines.append(words["exercise"].format(n=n) + ": " + " ".join(r.messages.get(n, ["✗"])))
-        if r.workbook and r.workbook != r.edition:
-            lines += ["", words["edition"].format(edition=r.workbook)]
-        if r.notes:
-            lines += ["", f"{words['notes']}: " + "; ".join(r.notes)]
-        (out / "feedback" / f"{Path(r.file).stem}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")  # fmt: skip
+    for r in results:  # in the student's language; both, if the file could not be read
+        text = "\n\n".join(
+            feedback(r, lang) for lang in ([r.edition] if r.edition else ["zh", "en"])
+        )
+        (out / "feedback" / f"{Path(r.file).stem}.txt").write_text(text + "\n", encoding="utf-8")
+
+
+def feedback(r: Result, lang: str) -> str:
+    words = WORDS[lang]
+    lines = [f"{words['title']} — {r.file}", f"{words['score']}: {r.total}/{len(EXERCISES)}", ""]
+    for n in EXERCISES:
+        lines.append(words["exercise"].format(n=n) + ": " + " ".join(r.messages.get(n, [words["none"]])))  # fmt: skip
+    if r.workbook and r.workbook != r.edition:
+        lines += ["", words["edition"].format(edition=r.workbook)]
+    if r.notes:
+        says = [n.say(lang) if isinstance(n, Note) else n for n in r.notes]
+        lines += ["", f"{words['notes']}: " + words["sep"].join(says)]
+    return "\n".join(lines)
 
 
 def summary(results: list[Result], seconds: float, workers: int, mode: str) -> str:
