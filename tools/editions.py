@@ -10,6 +10,7 @@ the pair is stale until someone updates the other side and stamps it."""
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import re
 import sys
@@ -25,7 +26,9 @@ FORMULA = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S)
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 HEADING = re.compile(r"^(#+) (.+)$", re.M)
 # What a link or URL in one edition becomes in the other (both directions, applied at once).
-SWAPS = {"/zh/": "/en/", "zh.d2l.ai": "d2l.ai", "d2l-zh": "d2l-en", "../zh/": "../en/"}
+SWAPS = {"/zh/": "/en/", "zh.d2l.ai": "d2l.ai", "d2l-zh": "d2l-en"}
+_BOTH_WAYS = {**SWAPS, **{v: k for k, v in SWAPS.items()}}
+_SWAP = re.compile("|".join(re.escape(k) for k in sorted(_BOTH_WAYS, key=len, reverse=True)))
 
 
 def twin(path: Path) -> Path:
@@ -39,9 +42,7 @@ def fingerprint(text: str) -> str:
 
 def swap(text: str) -> str:
     """A link of one edition as the other edition writes it."""
-    pairs = {**SWAPS, **{v: k for k, v in SWAPS.items()}}
-    pattern = re.compile("|".join(re.escape(k) for k in sorted(pairs, key=len, reverse=True)))
-    return pattern.sub(lambda m: pairs[m.group(0)], text)
+    return _SWAP.sub(lambda m: _BOTH_WAYS[m.group(0)], text)
 
 
 def pairs(zh_path: Path):
@@ -95,10 +96,15 @@ def _strings_may_differ(zh: str, en: str) -> bool:
     return bool(CJK.search(zh)) and not CJK.search(en)
 
 
-def _python(source: str) -> str:
+@functools.cache
+def _transformer():
     from IPython.core.inputtransformer2 import TransformerManager
 
-    return TransformerManager().transform_cell(source)
+    return TransformerManager()
+
+
+def _python(source: str) -> str:
+    return _transformer().transform_cell(source)
 
 
 def code_differences(zh_source: str, en_source: str) -> list[str]:
