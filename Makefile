@@ -22,7 +22,7 @@ STACKS := colab-py313 colab-py312 oldest newest
 CI_TARGETS := test test-browser $(addprefix test-,$(STACKS)) test-grade
 
 .PHONY: help install lab test test-browser test-matrix $(addprefix test-,$(STACKS)) ci ci-targets \
-        execute figures readme bench lint clean grade test-grade twins stamp
+        execute figures readme bench lint clean grade test-grade twins stamp checks stamp-messages
 
 help:
 	@echo "make lab           start JupyterLab on notebooks/ (HOST=$(HOST) PORT=$(PORT) NO_BROWSER=1 LAB_ARGS=...)"
@@ -34,6 +34,7 @@ help:
 	@echo "make figures       regenerate figures/;  make readme: README tables and Colab badges"
 	@echo "make bench         the suite's time against its floor (kernel start + imports)"
 	@echo "make twins         translated cells out of step with their twin;  make stamp NB=path [CELLS='3 7']"
+	@echo "make checks        render each workbook's checks cell from autograd_checks/ (make stamp-messages: catalogues)"
 	@echo "make grade         grade a class: SUBMISSIONS=folder of .ipynb [GRADES=grades GRADE_ARGS=...]"
 	@echo "make test-grade    the grader's fixture class, end to end (one sandboxed kernel each)"
 
@@ -111,6 +112,14 @@ twins: $(STAMP)
 stamp: $(STAMP)
 	@test -n "$(NB)" || { echo "usage: make stamp NB=notebooks/zh/NAME.ipynb [CELLS='3 7']"; exit 2; }
 	$(PY) tools/editions.py stamp $(NB) $(CELLS)
+
+# The workbook's self-checks live in autograd_checks/ (tools/checks.py): render them into each
+# edition's workbook, and record the message catalogues' fingerprints once their twins agree.
+checks: $(STAMP)
+	$(PY) tools/checks.py
+
+stamp-messages: $(STAMP)
+	$(PY) tools/checks.py stamp
 
 bench: $(STAMP)
 	$(PY) tools/bench.py

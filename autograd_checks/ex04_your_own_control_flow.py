@@ -1,0 +1,144 @@
+"""Exercise 4: a function `g` with Python control flow, and its derivative `g_prime` worked out by hand,
+compared with autograd (and a finite difference) at the statement's five points, then with autograd
+at further points where g is differentiable.
+
+Hidden (grader): the same comparison at seven further points drawn for each grading run.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from .core import (
+    Feedback,
+    Stop,
+    Timeout,
+    absent,
+    call,
+    call_with_grad,
+    close,
+    compare,
+    describe,
+    is_float64,
+    missing,
+    say,
+    scalar,
+    session,
+)
+from .method import follows_a_swap, uses_autograd, uses_control_flow
+
+TITLE = "your own control flow"
+ANSWERS = ("g", "g_prime")
+POINTS = (-2.5, -0.7, 0.3, 1.9, 3.7)
+MORE_POINTS = (-6.1, -4.4, -3.3, -1.6, -0.35, 0.85, 2.6, 4.6, 6.3)  # used where g is differentiable
+
+
+def check_ex4(g, g_prime):
+    return _check(g, g_prime, MORE_POINTS)
+
+
+def hidden(rng, g, g_prime):
+    """The same check, its further points drawn from [-4, 4]."""
+    return _check(g, g_prime, tuple(sorted(round(rng.uniform(-4, 4), 2) for _ in range(7))))
+
+
+def _autograd(g, value):
+    """g at value, its derivative by autograd, a finite difference, and whether g computes in
+    float64."""
+    y, auto, error = call_with_grad("g", g, value)
+    y = scalar(f"g({value})", y)
+    if torch.isnan(y) or not y.requires_grad:
+        auto = torch.zeros((), dtype=torch.float64)  # a constant branch: the derivative is 0
+    elif error is not None:
+        raise error
+    elif auto is None:
+        auto = torch.zeros((), dtype=torch.float64)
+    # when g's result is float32 (e.g. it uses a float32 tensor), a larger step and tolerance
+    h = 1e-6 if y.dtype == torch.float64 else 1e-3
+    up = call("g", g, torch.tensor(value + h, dtype=torch.float64), no_grad=True)
+    up = scalar(f"g({value})", up)
+    down = call("g", g, torch.tensor(value - h, dtype=torch.float64), no_grad=True)
+    down = scalar(f"g({value})", down)
+    fd = (up.double() - down.double()) / (2 * h)
+    return y, auto.double(), fd, y.dtype == torch.float64
+
+
+def _compare_prime(g_prime, value, auto, exact, announced):
+    """g_prime(value) against autograd; when g computes in float64, they must agree to float64
+    rounding."""
+    mine = call("g_prime", g_prime, torch.tensor(value, dtype=torch.float64))
+    if mine is None:
+        return Feedback(False, say("ex4.returns_none"))
+    got = scalar(f"g_prime({value})", mine)
+    if announced:
+        feedback = compare(
+            f"g_prime({value})",
+            got,
+            auto,
+            hints=[(-auto, say("ex4.sign", value=value, auto=auto.item()))],
+        )
+    elif close(got.double(), auto):
+        feedback = Feedback(True, "")
+    else:
+        feedback = Feedback(False, say("ex4.branch", value=value, got=got.item(), auto=auto.item()))
+    # only at the statement's five points: further out, autograd's own formula may round too
+    # (e.g. 1 - tanh²)
+    if feedback.ok and announced and exact and is_float64(mine):
+        diff = abs(got.double().item() - auto.item())
+        if diff > 1e-12 * abs(auto.item()) + 1e-13:
+            return Feedback(
+                False,
+                say("ex4.not_exact", value=value, got=got.item(), auto=auto.item(), diff=diff),
+            )
+    return feedback
+
+
+def _check(g, g_prime, more_points):
+    if absent(g) or absent(g_prime):
+        return missing(say("ex4.both_names"))
+    if not callable(g) or not callable(g_prime):
+        return Feedback(False, say("ex4.not_functions", g=describe(g), g_prime=describe(g_prime)))
+    if uses_autograd(g_prime, "g_prime"):
+        return Feedback(False, say("ex4.autograd"))
+    if uses_control_flow(g, "g") is False:
+        return Feedback(False, say("ex4.no_control_flow"))
+    at = torch.tensor(1.7, dtype=torch.float64)
+    student = session().student
+    if follows_a_swap("g_prime", g_prime, (at,), lambda h: student.same(h, g)):
+        return Feedback(False, say("ex4.swap"))
+    depends = False
+    for value in POINTS:
+        y, auto, fd, exact = _autograd(g, value)
+        if torch.isnan(y):
+            return Feedback(False, say("ex4.nan_value", value=value))
+        depends = depends or y.requires_grad
+        if torch.isnan(auto):
+            return Feedback(False, say("ex4.nan_derivative", value=value))
+        tol = 1e-4 if exact else 1e-2
+        if not math.isclose(auto.item(), fd.item(), rel_tol=tol, abs_tol=tol / 10):
+            if not y.requires_grad:
+                return Feedback(False, say("ex4.cut_graph", value=value, fd=fd.item()))
+            return Feedback(False, say("ex4.kink", value=value, auto=auto.item(), fd=fd.item()))
+        feedback = _compare_prime(g_prime, value, auto, exact, announced=True)
+        if not feedback.ok:
+            return feedback
+    if not depends:
+        return Feedback(False, say("ex4.constant"))
+    for value in more_points:
+        try:
+            y, auto, fd, exact = _autograd(g, value)
+        except Timeout:
+            raise
+        except Stop:
+            continue  # g is not defined at this point: skipped
+        tol = 1e-4 if exact else 1e-2
+        if not (torch.isfinite(y) and torch.isfinite(auto) and torch.isfinite(fd)):
+            continue
+        if not math.isclose(auto.item(), fd.item(), rel_tol=tol, abs_tol=tol / 10):
+            continue  # this point is near a boundary between pieces: skipped
+        feedback = _compare_prime(g_prime, value, auto, exact, announced=False)
+        if not feedback.ok:
+            return feedback
+    return Feedback(True, say("ex4.correct"))

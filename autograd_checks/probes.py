@@ -1,0 +1,58 @@
+"""What a check does where the student's objects live: call a function under the time limit, take a
+derivative of what it returned, or call it with one of its globals swapped for another function.
+
+In the workbook these run in the notebook's own process (autograd_checks/local.py). The grader runs
+them in the student's sandboxed kernel (grader/agent.py ships this module there) and receives only
+plain data back; expected values and verdicts never enter that kernel. Imports: torch and the timer.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from .timer import run_limited
+
+
+def call(fn, args, deadline, no_grad=False):
+    """fn(*args) before the deadline; under torch.no_grad() if asked."""
+    if no_grad:
+        with torch.no_grad():
+            return run_limited(fn, args, deadline)
+    return run_limited(fn, args, deadline)
+
+
+def grad_at(fn, value, deadline):
+    """(y, dy/dx, error) for y = fn(x) at a float64 scalar x = value that requires grad: dy/dx by
+    autograd where y is a one-element tensor in the graph (else None), and the exception autograd
+    raised, if it did (else None). An exception in fn itself propagates."""
+    x = torch.tensor(value, dtype=torch.float64, requires_grad=True)
+    y = run_limited(fn, (x,), deadline)
+    if not (isinstance(y, torch.Tensor) and y.numel() == 1 and y.requires_grad):
+        return y, None, None
+    if torch.isnan(y.detach()).any():
+        return y, None, None
+    try:
+        (auto,) = run_limited(_grad, (y.reshape(()), x), deadline)
+    except Exception as err:  # noqa: BLE001 - the check reports it
+        return y, None, err
+    return y, None if auto is None else auto.detach(), None
+
+
+def _grad(y, x):
+    return torch.autograd.grad(y, x, allow_unused=True)
+
+
+def swap_call(namespace, name, replacement, fn, args, deadline):
+    """fn(*args) with the global `name` of the student's namespace bound to `replacement` for the
+    call, restored afterwards whatever happens."""
+    original = namespace.get(name)
+    namespace[name] = replacement
+    try:
+        return run_limited(fn, args, deadline)
+    finally:
+        namespace[name] = original
+
+
+def probe(t):
+    """What replaces the original function in a swap test: its derivative is t² + 2."""
+    return t**3 / 3 + 2 * t

@@ -1,0 +1,307 @@
+"""The student's code as text: which method an answer uses, judged from the cells' syntax trees.
+
+The checks ask of an answer's code what its values cannot tell: does `g` have Python control flow,
+does `g_prime` or `df_dx` use autograd (through a helper, an alias, an import under another name),
+where did the values in `dy_dx` come from (cos? autograd?). They ask it of the program: the cells
+as run, in order (IPython's `In` in the workbook; the submitted cells in the grader, which never
+runs the student's code in its own process). A name means its last top-level binding: a `def`, a
+`class`, an assignment or an import. Comments and strings never count.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import math
+
+AUTOGRAD_MODULES = ("torch.autograd", "torch.func", "torch._functorch", "functorch")
+# Calls into these return functions that differentiate (torch.func.grad(f), vmap, jacrev, ...).
+TRANSFORM_MODULES = ("torch.func", "torch._functorch", "functorch")
+CONTROL_FLOW = (ast.If, ast.IfExp, ast.While, ast.For, ast.comprehension) + (
+    (ast.Match,) if hasattr(ast, "Match") else ()
+)
+MUTATORS = {"append", "extend", "insert", "add", "update", "copy_", "__setitem__"}
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def walk_top_level(tree):
+    """ast.walk, without entering functions, classes and lambdas (assignments there are local)."""
+    todo = [tree]
+    while todo:
+        n = todo.pop()
+        yield n
+        if not isinstance(n, _SCOPES):
+            todo += list(ast.iter_child_nodes(n))
+
+
+def local_names(tree):
+    return {
+        n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+
+
+def assignments(tree):
+    """[(line, variable name, the expression assigned to it)], by line; a, b = u, v pairs one by
+    one. Loop variables of for, with ... as, comprehension variables and in-place changes such as
+    out.append(...) count as assignments too."""
+    found = []
+    for n in walk_top_level(tree):
+        pairs = []
+        if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and n.value is not None:
+            for target in n.targets if isinstance(n, ast.Assign) else [n.target]:
+                if isinstance(target, ast.Tuple) and isinstance(n.value, ast.Tuple):
+                    pairs += list(zip(target.elts, n.value.elts))
+                else:
+                    pairs.append((target, n.value))
+        elif isinstance(n, (ast.For, ast.comprehension)):
+            pairs.append((n.target, n.iter))
+        elif isinstance(n, ast.withitem) and n.optional_vars is not None:
+            pairs.append((n.optional_vars, n.context_expr))
+        elif (
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr in MUTATORS
+            and isinstance(n.func.value, ast.Name)
+        ):
+            pairs.append((n.func.value, n))
+        line = getattr(n, "lineno", None) or getattr(getattr(n, "target", None), "lineno", 0)
+        found += [
+            (line, t.id, v) for tg, v in pairs for t in ast.walk(tg) if isinstance(t, ast.Name)
+        ]
+    return sorted(found, key=lambda item: item[0])
+
+
+class Binding:
+    """What a top-level statement binds a name to: kind 'def', 'class', 'import' (`path`: the
+    dotted name imported) or 'assign' (`value`: the expression; `node`: the statement)."""
+
+    def __init__(self, kind, node, path=None, value=None):
+        self.kind, self.node, self.path, self.value = kind, node, path, value
+
+
+def _bindings(tree):
+    """(line, name, Binding) for every name the cell binds at its top level."""
+    found = []
+    for n in walk_top_level(tree):
+        line = getattr(n, "lineno", 0)
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found.append((line, n.name, Binding("def", n)))
+        elif isinstance(n, ast.ClassDef):
+            found.append((line, n.name, Binding("class", n)))
+        elif isinstance(n, ast.Import):
+            for a in n.names:
+                name = a.asname or a.name.split(".")[0]
+                found.append((line, name, Binding("import", n, path=a.asname and a.name or name)))
+        elif isinstance(n, ast.ImportFrom) and not n.level:
+            for a in n.names:
+                path = f"{n.module}.{a.name}" if n.module else a.name
+                found.append((line, a.asname or a.name, Binding("import", n, path=path)))
+        elif isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and n.value is not None:
+            targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    found.append((line, target.id, Binding("assign", n, value=n.value)))
+                elif isinstance(target, ast.Tuple):
+                    values = n.value.elts if isinstance(n.value, ast.Tuple) else [None] * len(target.elts)  # fmt: skip
+                    for t, v in zip(target.elts, values):
+                        if isinstance(t, ast.Name):
+                            found.append((line, t.id, Binding("assign", n, value=v)))
+    return found
+
+
+class Program:
+    """The student's cells as syntax trees (a cell that does not parse is left out)."""
+
+    def __init__(self, cells):
+        self.cells = []
+        for cell in cells:
+            try:
+                self.cells.append(ast.parse(cell) if isinstance(cell, str) else None)
+            except (SyntaxError, ValueError):
+                self.cells.append(None)
+        self.bound = {}  # name: [Binding, ...] in the order the cells bind it
+        for i, tree in enumerate(self.cells):
+            for _, name, binding in sorted(_bindings(tree), key=lambda b: b[0]) if tree else ():
+                binding.cell = i
+                self.bound.setdefault(name, []).append(binding)
+
+    def binding(self, name):
+        """The name's last top-level binding, or None."""
+        found = self.bound.get(name)
+        return found[-1] if found else None
+
+    # ---- what a name refers to
+    def path(self, node, depth=0):
+        """The dotted name an expression refers to ('torch.autograd.grad'), following imports and
+        plain assignments; None when it is not one."""
+        if depth > 10:
+            return None
+        if isinstance(node, ast.Attribute):
+            base = self.path(node.value, depth + 1)
+            return None if base is None else f"{base}.{node.attr}"
+        if isinstance(node, ast.Name):
+            b = self.binding(node.id)
+            if b is None:
+                return node.id if hasattr(builtins, node.id) else None
+            if b.kind == "import":
+                return b.path
+            if b.kind == "assign" and isinstance(b.value, (ast.Name, ast.Attribute)):
+                return self.path(b.value, depth + 1)
+        return None
+
+    def is_autograd_name(self, name):
+        """Whether the name refers to torch.autograd / torch.func or something in them (whatever
+        name it was imported or assigned under), or to a function a torch.func transform made."""
+        b = self.binding(name)
+        if b is None or b.kind not in ("import", "assign"):
+            return False
+        if b.kind == "import":
+            return b.path.startswith(AUTOGRAD_MODULES)
+        path = self.path(b.value) if isinstance(b.value, (ast.Name, ast.Attribute)) else None
+        if path is not None:
+            return path.startswith(AUTOGRAD_MODULES)
+        if isinstance(b.value, ast.Call):
+            called = self.path(b.value.func) or ""
+            return called.startswith(TRANSFORM_MODULES)
+        return False
+
+    def is_cos(self, n):
+        if isinstance(n, ast.Attribute) and n.attr in {"cos", "cos_"}:
+            return True
+        if isinstance(n, ast.Name):
+            path = self.path(n) or ""
+            return n.id == "cos" or path.rsplit(".", 1)[-1] in {"cos", "cos_"}
+        return False
+
+    def autograd_node(self, n, local, grad_attr=False):
+        """Whether this syntax-tree node is autograd: backward(), requires_grad, torch.autograd /
+        torch.func (aliases such as import torch.func as tf and from torch import func included);
+        with grad_attr=True, .grad too."""
+        attrs = (
+            {"backward", "grad", "autograd", "func"}
+            if grad_attr
+            else {"backward", "requires_grad_", "autograd", "func"}
+        )
+        if isinstance(n, ast.Attribute) and n.attr in attrs:
+            return True
+        if isinstance(n, ast.keyword) and n.arg == "requires_grad" and not grad_attr:
+            return True
+        if isinstance(n, ast.Import):
+            return any(a.name.startswith(AUTOGRAD_MODULES) for a in n.names)
+        if isinstance(n, ast.ImportFrom):
+            module = n.module or ""
+            return module.startswith(AUTOGRAD_MODULES) or (
+                module == "torch" and any(a.name in {"autograd", "func"} for a in n.names)
+            )
+        if isinstance(n, ast.Name) and n.id not in local:
+            return self.is_autograd_name(n.id)
+        return False
+
+    # ---- an answer's code
+    def definition(self, name):
+        """The syntax tree of what the name is bound to: its def, or the assignment statement (a
+        lambda, a call); None for an import or a name the cells never bind."""
+        b = self.binding(name) if name else None
+        if b is None or b.kind not in ("def", "assign"):
+            return None
+        return b.node
+
+    def family(self, name, root=None, depth=2):
+        """[(name, tree)]: the answer's code and that of the functions it uses that the cells
+        define, and theirs (to see the code of helpers too); root: the tree of the answer when the
+        cells do not bind it (e.g. inspect.getsource in the workbook)."""
+        tree = self.definition(name) if root is None else root
+        if tree is None:
+            return []
+        found, todo = [], [(name, tree, 0)]
+        while todo:
+            n, t, d = todo.pop()
+            if any(t is f for _, f in found):
+                continue
+            found.append((n, t))
+            if d >= depth:
+                continue
+            names = {m.id for m in ast.walk(t) if isinstance(m, ast.Name)} - local_names(t)
+            for other in sorted(names):
+                b = self.binding(other)
+                helper = b is not None and (
+                    b.kind == "def" or (b.kind == "assign" and isinstance(b.value, ast.Lambda))
+                )
+                if helper and other != n:
+                    todo.append((other, b.node, d + 1))
+        return found
+
+    def uses_control_flow(self, name, root=None):
+        """Judged by the syntax tree; None when the answer's code is out of sight."""
+        trees = self.family(name, root)
+        if not trees:
+            return None
+        return any(isinstance(n, CONTROL_FLOW) for _, t in trees for n in ast.walk(t))
+
+    def uses_autograd(self, name, root=None):
+        """Whether the answer or a helper it calls uses autograd (local variables do not count)."""
+        for _, tree in self.family(name, root):
+            local = local_names(tree)
+            if any(self.autograd_node(n, local) for n in ast.walk(tree)):
+                return True
+        return False
+
+    def free_names(self, name, root=None):
+        """The names the answer's code and its helpers use from the namespace, helper by helper."""
+        return [
+            sorted({m.id for m in ast.walk(t) if isinstance(m, ast.Name)} - local_names(t))
+            for _, t in self.family(name, root)
+        ]
+
+    # ---- where a value came from
+    def flow(self, name):
+        """How the value of name was computed: follow the assignments back through the cells,
+        taking for each name its last assignment before it is used. Returns (the expressions on the
+        way, the cells' own functions it uses, whether some name's origin is out of sight); None
+        when the cells never assign name."""
+        found = []
+        for i, tree in enumerate(self.cells):
+            if tree is not None:
+                found += [((i, line), n, v) for line, n, v in assignments(tree)]
+        if not any(n == name for _, n, _ in found):
+            return None
+        assigned = {n for _, n, _ in found}
+        todo, seen, values, functions, opaque = [(name, (math.inf, 0))], set(), [], [], False
+        while todo:
+            wanted, before = todo.pop()
+            earlier = [(pos, v) for pos, n, v in found if n == wanted and pos < before]
+            if earlier:
+                pos, value = earlier[-1]
+                if (wanted, pos) in seen:
+                    continue
+                seen.add((wanted, pos))
+                values.append(value)
+                todo += [(n.id, pos) for n in ast.walk(value) if isinstance(n, ast.Name)]
+            elif wanted not in assigned:
+                b = self.binding(wanted)
+                if b is not None and b.kind == "def":
+                    if wanted not in functions:
+                        functions.append(wanted)
+                elif (b is None and not hasattr(builtins, wanted)) or (b and b.kind == "class"):
+                    opaque = True  # where it comes from is out of sight: no conclusion
+        return values, functions, opaque
+
+    def route(self, name):
+        """Where the value of name comes from: 'cos' (it uses cos, aliases and helpers included),
+        'autograd', 'other' (neither cos nor autograd, e.g. sin(x + π/2) or a finite difference), or
+        None (its origin is out of sight)."""
+        flow = self.flow(name)
+        if flow is None:
+            return None
+        values, functions, opaque = flow
+        nodes = [n for v in values for n in ast.walk(v)]
+        for fn in functions:
+            for _, tree in self.family(fn):
+                nodes += [n for n in ast.walk(tree) if self.is_cos(n)]
+        if any(self.is_cos(n) for n in nodes):
+            return "cos"
+        if any(self.autograd_node(n, set(), grad_attr=True) for n in nodes) or any(
+            self.uses_autograd(fn) for fn in functions
+        ):
+            return "autograd"
+        return None if opaque else "other"
