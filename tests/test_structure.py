@@ -11,32 +11,33 @@ import nbformat
 import pytest
 
 from tools import nb, readme
+from tools.editions import CJK
 
 PATH_LEAK = re.compile(r"(/root/|/home/\w|/tmp/|/work/|/Users/\w|[A-Z]:\\\\Users|site-packages)")
 READING_ORDER = """2.5.1-a-simple-example 2.5.2-backward-for-non-scalar-variables
 2.5.3-detaching-computation 2.5.4-gradients-and-python-control-flow
 2.5.4x-extension-computation-graphs-and-backprop 2.5.5-exercises""".split()
 # The lesson that introduces each API; its prose must name it before a code cell uses it. "2.5.1+"
-# means the optional part after 2.5.1's summary (`## 深入 · Going deeper`): the core path of every
-# notebook must not use such an API unless that notebook's own prose teaches it first.
+# means the optional part after 2.5.1's summary (`## 深入（选读）` / `## Going deeper (optional)`):
+# what the book's section does not have is taught there, and the core path of every later notebook
+# must not use such an API unless that notebook's own prose teaches it first.
 TAUGHT_IN = """
 2.5.1  requires_grad backward .grad zero_ grad_fn
 2.5.1+ retain_grad is_leaf register_post_accumulate_grad_hook data_ptr zero_grad set_to_none
 2.5.2  gradient=
 2.5.2+ jacobian
-2.5.3  .detach no_grad
-2.5.3+ _version inference_mode
+2.5.3  .detach
+2.5.3+ no_grad _version inference_mode
 2.5.4+ next_functions
 2.5.4x autograd.grad retain_graph create_graph saved_tensors_hooks forward_ad
 """
 INTRODUCED = [
     (n, row.split()[0]) for row in TAUGHT_IN.strip().splitlines() for n in row.split()[1:]
 ]
-DEEPER = {
-    "zh": "## 深入（选读）· Going deeper (optional)",
-    "en": "## Going deeper (optional) · 深入（选读）",
-}
-SUMMARY = {"zh": "## 小结 · Summary", "en": "## Summary · 小结"}
+# Headings in one language per edition (the twin link in the title cell leads to the other one).
+DEEPER = {"zh": "## 深入（选读）", "en": "## Going deeper (optional)"}
+SUMMARY = {"zh": "## 小结", "en": "## Summary"}
+BOOK = {"zh": "自动微分", "en": "Automatic Differentiation"}  # the section's name in each book
 each_notebook = pytest.mark.parametrize("path", nb.ALL, ids=nb.rel)
 each_edition = pytest.mark.parametrize("lang", [e for e in nb.EDITIONS if nb.lessons(e)])
 
@@ -65,17 +66,30 @@ def test_recorded_by_a_fresh_run_without_stray_errors_or_paths(path):
 
 @each_notebook
 def test_title_cell(path):
-    """Title, the book's name in both languages, the notebook's own Colab badge, and a link to its
-    twin in the other edition; then what the notebook teaches (or the exercise statement)."""
+    """A title line in the edition's own language, the book's name, the notebook's own Colab badge
+    and a link to its twin in the other edition; then what the notebook teaches (or the exercise)."""
     text, lang = nb.read(path).cells[0].source, nb.edition(path)
+    number, own = nb.title_line(path)
+    assert text.startswith(f"# {number} {own}\n") and "·" not in own, f"{nb.rel(path)}: {own!r}"
+    assert bool(CJK.search(own)) == (lang == "zh"), f"{nb.rel(path)}: a title in another language"
     assert nb.title(path)["en"][0].isupper()
     other = {"zh": "en", "en": "zh"}[lang]
     twin = {"zh": "**English edition:**", "en": "**中文版：**"}[lang]
-    for part in ("colab-badge.svg", "自动微分（自动求导）", "Automatic Differentiation", twin,
-                 f"](../{other}/{path.name})"):  # fmt: skip
+    for part in ("colab-badge.svg", BOOK[lang], twin, f"](../{other}/{path.name})"):
         assert part in text, f"{nb.rel(path)}: the title cell lacks {part!r}"
     learn = {"zh": ("你将学到", "题目"), "en": ("What you will learn", "The exercise")}[lang]
     assert any(word in text for word in learn), f"{nb.rel(path)}: say what it teaches"
+
+
+@each_notebook
+def test_headings_in_one_language(path):
+    """One language per edition: no bilingual '中文 · English' headings (they doubled the table of
+    contents and put Chinese anchors into English links); an English heading holds no Chinese."""
+    lang = nb.edition(path)
+    for cell in (c for c in nb.read(path).cells if c.cell_type == "markdown"):
+        for line in (ln for ln in cell.source.splitlines() if ln.startswith("#")):
+            assert " · " not in line, f"{nb.rel(path)}: a bilingual heading {line!r}"
+            assert lang == "zh" or not CJK.search(line), f"{nb.rel(path)}: Chinese in {line!r}"
 
 
 @each_notebook

@@ -30,7 +30,8 @@ ALL = [p for lang in EDITIONS for p in lessons(lang) + solutions(lang)]
 WORKBOOKS = {lang: lessons(lang)[-1] for lang in EDITIONS if lessons(lang)}
 IGNORE_OUTPUT_TAGS = {"nbval-ignore-output", "nbval-skip", "skip-execution"}
 INSTALL_GUARD = "%pip install -q --no-deps d2l==1.0.3"
-TITLE = re.compile(r"^# (?P<number>\d\.\d\.\d\S*) (?P<zh>.+?) · (?P<en>.+)$", re.M)  # zh edition
+# A title line: "# 2.5.1 一个简单的例子" (zh), "# 2.5.1 A Simple Function" (en): one language each.
+TITLE = re.compile(r"^# (?P<number>\d\.\d\.\d\w*) (?P<title>[^\n]+)$", re.M)
 
 
 def read(path: Path):
@@ -75,15 +76,25 @@ def edition(path: Path) -> str:
     return path.parent.name
 
 
-def title(path: Path) -> dict[str, str]:
-    """{'number', 'zh', 'en'} from the notebook's first line: '# 2.5.1 中文 · English' in the
-    Chinese edition, '# 2.5.1 English · 中文' in the English one."""
+def title_line(path: Path) -> tuple[str, str]:
+    """(section number, title) from the notebook's first line, e.g. ('2.5.1', 'A Simple Function')."""
     m = TITLE.search(read(path).cells[0].source)
     if not m:
-        raise ValueError(f"{rel(path)}: the first line must be '# 2.5.x 中文标题 · English Title'")
-    found = m.groupdict()
-    if edition(path) == "en":
-        found["zh"], found["en"] = found["en"], found["zh"]
+        raise ValueError(f"{rel(path)}: the first line must be '# 2.5.x Title' in its edition's language")
+    return m["number"], m["title"].strip()
+
+
+def title(path: Path) -> dict[str, str]:
+    """{'number', 'zh', 'en'}: each language's title read from that edition's notebook (the
+    twin under ../zh/ or ../en/ with the same name), so each edition keeps its own book's words."""
+    number, own = title_line(path)
+    found = {"number": number, edition(path): own}
+    other = {"zh": "en", "en": "zh"}[edition(path)]
+    twin = path.parent.parent / other / path.name
+    if twin.exists():
+        twin_number, found[other] = title_line(twin)
+        if twin_number != number:
+            raise ValueError(f"{rel(path)} is {number}, its twin {rel(twin)} is {twin_number}")
     return found
 
 

@@ -23,7 +23,8 @@ def _table(header: str, rows: list[list[str]]) -> str:
 
 
 def _link(path: Path, lang: str) -> str:
-    """A link to a notebook and its Colab badge, or dashes while the edition lacks it."""
+    """A link to a notebook, named by its own title (each edition's in its language), and its Colab
+    badge; or dashes while the edition lacks it."""
     if not path.exists():
         return "— | —"
     return f"[{title(path)[lang]}]({rel(path)}) | {BADGE.format(colab_url(path))}"
@@ -36,7 +37,7 @@ def _lessons() -> str:
 
 def _solutions() -> str:
     rows = []
-    for p in SOLUTIONS:  # zh title "练习 1 题解：标题 · Exercise 1: Title"
+    for p in SOLUTIONS:  # zh title line "# 2.5.5 练习 1 题解：标题", its twin's "# 2.5.5 Exercise 1: Title"
         number = re.match(r"练习 (\d+) 题解", title(p)["zh"]).group(1)
         rows.append([number, _link(p, "zh"), _link(twin(p), "en")])
     return _table("# | 题解 | Colab | Worked solution | Colab", rows)
