@@ -62,7 +62,9 @@ def test_prose_aligned(zh):
         for (_, tx), (_, ty) in zip(hx, hy, strict=True):
             assert SECTION.findall(tx) == SECTION.findall(ty), f"{where}: {tx!r} vs {ty!r}"
         assert ed.formulas(x.source) == ed.formulas(y.source), f"{where}: formulas differ"
-        assert _numbers(x.source, "zh") == _numbers(y.source, "en"), f"{where}: quoted numbers differ"
+        assert _numbers(x.source, "zh") == _numbers(y.source, "en"), (
+            f"{where}: quoted numbers differ"
+        )
         files = [[u.split("#")[0] for u in ed.links(c.source)] for c in (x, y)]
         assert [ed.swap(u) for u in files[0]] == files[1], f"{where}: links to other files"
         english = TWIN_LINK.sub("", y.source) if i == 0 else y.source

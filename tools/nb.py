@@ -80,7 +80,9 @@ def title_line(path: Path) -> tuple[str, str]:
     """(section number, title) from the notebook's first line, e.g. ('2.5.1', 'A Simple Function')."""
     m = TITLE.search(read(path).cells[0].source)
     if not m:
-        raise ValueError(f"{rel(path)}: the first line must be '# 2.5.x Title' in its edition's language")
+        raise ValueError(
+            f"{rel(path)}: the first line must be '# 2.5.x Title' in its edition's language"
+        )
     return m["number"], m["title"].strip()
 
 

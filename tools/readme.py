@@ -37,7 +37,7 @@ def _lessons() -> str:
 
 def _solutions() -> str:
     rows = []
-    for p in SOLUTIONS:  # zh title line "# 2.5.5 练习 1 题解：标题", its twin's "# 2.5.5 Exercise 1: Title"
+    for p in SOLUTIONS:  # zh "# 2.5.5 练习 1 题解：标题", en "# 2.5.5 Exercise 1: Title"
         number = re.match(r"练习 (\d+) 题解", title(p)["zh"]).group(1)
         rows.append([number, _link(p, "zh"), _link(twin(p), "en")])
     return _table("# | 题解 | Colab | Worked solution | Colab", rows)
