@@ -124,13 +124,13 @@ stamp-messages: $(STAMP)
 bench: $(STAMP)
 	$(PY) tools/bench.py
 
-# The teacher's grader (tools/grade.py): one sandboxed kernel per submission, the workbook's checks.
+# The teacher's grader (grader/): one sandboxed kernel per submission; the judge runs the checks.
 SUBMISSIONS ?=
 GRADES ?= grades
 GRADE_ARGS ?=
 grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder-of-ipynb [GRADES=$(GRADES)]"; exit 2; }
-	$(PY) -m tools.grade "$(SUBMISSIONS)" --out "$(GRADES)" $(GRADE_ARGS)
+	$(PY) -m grader "$(SUBMISSIONS)" --out "$(GRADES)" $(GRADE_ARGS)
 
 test-grade: $(STAMP)
 	GRADE_CLASS=1 $(PY) -m pytest -n 0 tests/test_grade.py $(PYTEST_ARGS)

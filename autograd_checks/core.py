@@ -10,6 +10,7 @@ for several students at once, each in its own thread, in its own language.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import inspect
 import time
@@ -71,10 +72,25 @@ def say(key, /, **fields):
     return session().messages[key].format(**fields)
 
 
-def run(check, current, args=(), kwargs=None):
-    """check(*args, **kwargs) in the session `current`; never raises."""
+@contextlib.contextmanager
+def using(current):
+    """Within: the session `current`, its time budget starting now."""
     token = _SESSION.set(current)
     current.deadline = None if current.limit is None else time.monotonic() + current.limit
+    try:
+        yield current
+    finally:
+        current.deadline = None
+        _SESSION.reset(token)
+
+
+def run(check, current, args=(), kwargs=None):
+    """check(*args, **kwargs) in the session `current`; never raises."""
+    with using(current):
+        return _run(check, args, kwargs)
+
+
+def _run(check, args, kwargs):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -92,9 +108,6 @@ def run(check, current, args=(), kwargs=None):
         return unexpected(err)
     except Exception as err:  # noqa: BLE001 - feedback, never an error
         return unexpected(err)
-    finally:
-        current.deadline = None
-        _SESSION.reset(token)
 
 
 def timeout_message(name):

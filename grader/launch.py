@@ -1,9 +1,10 @@
-"""The last step before a student's kernel starts (tools/grade.py runs it, inside `unshare` where the
-OS allows): hide the teacher's folders, limit resources, drop to the submission's own user, exec.
+"""The last step before a student's kernel starts (grader/sandbox.py runs it as a script, inside
+`unshare` where the OS allows): hide the teacher's folders and every world-writable one, limit
+resources, drop to the submission's own user, exec.
 
 Why a separate script: these steps must happen in the new process, between fork and exec, and
 Python's `preexec_fn` is unsafe in a threaded program (the grader drives kernels from threads).
-It reads one JSON argument (see tools/grade.py, `Sandbox.command`) and imports only the stdlib.
+It reads one JSON argument (see grader/sandbox.py, `Sandbox.command`) and imports only the stdlib.
 """
 
 from __future__ import annotations

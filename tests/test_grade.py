@@ -1,221 +1,410 @@
-"""The teacher's grader (tools/grade.py, issue 17).
+"""The teacher's grader (grader/).
 
-Fast, in `make test`: the grader's verdict function agrees with the workbook's checks on every row of
-the student-answer table (a student who sees ✓ gets the point, and the reverse; correct rows also
-pass the hidden variants); broken files, editions and rearranged notebooks are recognised.
-`make test-grade` (GRADE_CLASS=1): the fixture class graded end to end, one sandboxed kernel each,
-against tests/fixtures/grade-expected.csv, and nothing outside a submission's folder changed.
+Fast, in `make test`: the judge, through the agent and the wire but without a kernel (a loopback in
+this process), gives the workbook's own feedback on every row of the answer table in each language,
+and every correct row passes its hidden variant; a malformed or forged reply is at most a wrong
+answer, never a crash or a pass; every malformed file is a row with a note; names are safe in the
+CSV and as file names; editions are told apart; the README's limits are the code's.
+
+`make test-grade` (GRADE_CLASS=1): the fixture class (tests/fixtures/submissions) and the oddities
+below, graded end to end, one sandboxed kernel each, against tests/fixtures/grade-expected.csv;
+nothing outside a submission's folder changed, the teacher's System V segment untouched, and the
+grader's own memory bounded.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
+import ctypes
 import hashlib
 import json
-import linecache
 import os
+import random
 import re
+import resource
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.test_student_answers import CASES, HANG_LIMIT_S, STARTER, WORKBOOK, WORKBOOK_PRELUDE
-from tools import grade
+from autograd_checks import NUMBERS, check_function, core, exercise, messages
+from grader import cli, gradebook, judge, submission, wire
+from grader.agent import Agent
+from grader.limits import Limits
+from grader.notes import Note
+from tests.checks.answers import CASES, HANG_LIMIT_S, STARTER, WORKBOOK_PRELUDE
+from tests.checks.conftest import notebook, run_code
 from tools.editions import CJK
-from tools.nb import ROOT, WORKBOOKS, tagged_source
+from tools.nb import ROOT, WORKBOOKS
 
 FIXTURES = ROOT / "tests" / "fixtures" / "submissions"
 EXPECTED = ROOT / "tests" / "fixtures" / "grade-expected.csv"
-CHECKS = tagged_source(WORKBOOK, "checks")  # the Chinese edition's (the English one: the same code)
 # Rows that depend on what the OS lets the grader enforce (expected: Linux as root, as in CI).
-ISOLATION = {"snoop-siblings-and-repo.ipynb", "abuse-fork-storm.ipynb"}
-COLUMN = {name: i for i, name in enumerate(grade.COLUMNS)}
+ISOLATION = {"snoop-siblings-and-repo.ipynb", "abuse-fork-storm.ipynb", "snoop-ipc.ipynb",
+             "snoop-world-writable.ipynb"}  # fmt: skip
+COLUMN = {name: i for i, name in enumerate(gradebook.COLUMNS)}
 
 
-@pytest.fixture(scope="module")
-def kernel_side() -> dict:
-    namespace = {"TASK": {}}
-    exec(compile(grade.KERNEL_SOURCE, "<grader>", "exec"), namespace)  # noqa: S102 - our own file
-    return namespace
+class Loopback:
+    """The student's kernel without a kernel: the agent on a namespace of this process, reached
+    through the same JSON and base64 as over the wire."""
+
+    gone = False
+
+    def __init__(self, namespace, forge=None):
+        self.agent, self.forge = Agent(namespace), forge
+
+    def request(self, payload, timeout):
+        self.agent.handle(json.dumps(payload))
+        reply = self.agent.reply if self.forge is None else self.forge(payload)
+        return wire.parse(repr(reply))
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_the_grader_agrees_with_the_workbook(case, kernel_side):
+def judged(namespace, cells, n, lang, limit=10.0, seed=None, forge=None):
+    """The judge's verdict on exercise n (and its hidden variant, if a seed is given)."""
+    remote = wire.Remote(Loopback(namespace, forge), cells)
+    texts = messages.texts(lang)
+    names = submission.Workbook.load(WORKBOOKS[lang], lang).calls[n]
+    with core.using(core.Session(texts, remote, limit)):
+        answers = [remote.variable(a) for a in names]
+    feedback = core.run(check_function(exercise(n)), core.Session(texts, remote, limit), answers)
+    if seed is None:
+        return feedback
+    hidden = core.run(exercise(n).hidden, core.Session(texts, remote, limit), [random.Random(seed), *answers])  # fmt: skip
+    return feedback, hidden
+
+
+def _number(call: str) -> int:
+    return int(re.match(r"check_ex(\d+)", call).group(1))
+
+
+WORKBOOK_CALLS = {f"check_ex{n}({', '.join(names)})" for n, names in submission.Workbook.load(WORKBOOKS["zh"], "zh").calls.items()}  # fmt: skip
+JUDGED = [c for c in CASES if c[2] in WORKBOOK_CALLS]  # the judge makes the workbook's calls only
+
+
+@pytest.mark.parametrize("lang", messages.languages())
+@pytest.mark.parametrize("case", JUDGED, ids=[c[0] for c in JUDGED])
+def test_the_judge_gives_the_workbooks_feedback(case, lang):
     name, code, call, ok, _ = case
-    user: dict = {}
-    exec(kernel_side["COMPILED"].get(CHECKS) or compile(CHECKS, "<checks>", "exec"), user)  # noqa: S102
     code = STARTER.get(name.split("-")[0], "") + code
-    source, filename = WORKBOOK_PRELUDE + code, f"<student {name}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    exec(compile(source, filename, "exec"), user)  # noqa: S102 - the table's answer
-    n = int(re.match(r"check_ex(\d)", call).group(1))
-    limit = HANG_LIMIT_S if "hangs" in name else None  # as the table does, to stay quick
-    result = kernel_side["judge"](CHECKS, call, n, user, ["", WORKBOOK_PRELUDE, code], limit)
-    assert result["ok"] is ok, (
-        f"{name}: the workbook's check, run by the grader: {result['message']}"
-    )
-    assert result.get("hidden_ok", True) is True, (
-        f"{name}: hidden variant: {result['hidden_message']}"
-    )
-    assert not result["changed_in_checks"]
+    limit = HANG_LIMIT_S if "hangs" in name else 10.0
+    student = notebook(lang, In=["", WORKBOOK_PRELUDE, code, call], CHECK_TIME_LIMIT=limit)
+    run_code(WORKBOOK_PRELUDE + code, f"<student {name}>", student)
+    workbook = eval(call, student)  # noqa: S307 - the workbook's own check call
+    kernel: dict = {}  # what the student's kernel holds in the grader: their code, no checks
+    run_code(WORKBOOK_PRELUDE + code, f"<kernel {name}>", kernel)
+    n = _number(call)
+    found = judged(kernel, ["", WORKBOOK_PRELUDE, code], n, lang, limit, seed=None)
+    assert str(found) == str(workbook) and found.ok is ok, f"{name}: {found} vs {workbook}"
+    if ok and hasattr(exercise(n), "hidden"):
+        for seed in ("a", "b"):
+            _, hidden = judged(kernel, ["", WORKBOOK_PRELUDE, code], n, lang, limit, seed=seed)
+            assert hidden.ok, f"{name}: hidden variant ({seed}): {hidden}"
 
 
-@pytest.mark.parametrize(
-    "name, note",
-    [("broken-empty.ipynb", "empty file"), ("broken-html-saved-as.ipynb", "not a notebook (not JSON)"),
-     ("broken-truncated.ipynb", "not a notebook (not JSON)"), ("broken-huge.ipynb", "file too large"),
-     ("broken-json-not-a-notebook.ipynb", "not a notebook (JSON without cells)")],
-)  # fmt: skip
-def test_broken_files_are_named_not_opened(name, note):
-    cells, why = grade.load(FIXTURES / name, grade.Limits())
-    assert cells is None and why.startswith(note)
+FORGERIES = {
+    "not base64": lambda p: "not base64!",
+    "not JSON": lambda p: base64.b64encode(b"{").decode(),
+    "nested 100,000 deep": lambda p: base64.b64encode(b"[" * 100_000 + b"]" * 100_000).decode(),
+    "a list": lambda p: base64.b64encode(b"[1, 2]").decode(),
+    "an unknown kind": lambda p: base64.b64encode(b'{"value": {"t": "pickle"}}').decode(),
+    "a tensor of the wrong shape": lambda p: base64.b64encode(
+        b'{"value": {"t": "tensor", "dtype": "torch.float64", "shape": [4], "data": [1, 2]}}'
+    ).decode(),  # fmt: skip
+    "a negative shape": lambda p: base64.b64encode(
+        b'{"value": {"t": "tensor", "dtype": "torch.float64", "shape": [-1], "data": []}}'
+    ).decode(),  # fmt: skip
+    "a huge number": lambda p: base64.b64encode(
+        b'{"value": {"t": "int", "v": ' + b"9" * 5000 + b"}}"
+    ).decode(),  # fmt: skip
+    "an error named oddly": lambda p: base64.b64encode(
+        b'{"error": {"type": "1; import os", "message": 3}}'
+    ).decode(),  # fmt: skip
+    "an agent error": lambda p: base64.b64encode(b'{"agent_error": "broken"}').decode(),
+}
 
 
-@pytest.fixture(scope="module")
-def books() -> dict[str, grade.Workbook]:
-    return {lang: grade.Workbook.load(path) for lang, path in grade.workbooks().items()}
+@pytest.mark.parametrize("forgery", FORGERIES)
+@pytest.mark.parametrize("n", [1, 4, 6, 9])
+def test_a_forged_reply_is_at_most_a_wrong_answer(forgery, n):
+    kernel = run_code(WORKBOOK_PRELUDE, "<kernel>", {})
+    try:
+        feedback = judged(kernel, ["", WORKBOOK_PRELUDE], n, "en", forge=FORGERIES[forgery])
+    except wire.ReplyError:
+        return  # the answers themselves were unreadable: the judge notes the exercise as such
+    assert isinstance(feedback, core.Feedback) and not feedback.ok
 
 
-def test_the_grader_uses_each_editions_workbook(books):
-    assert grade.workbooks() == WORKBOOKS and set(books) == {"zh", "en"}
-    for lang, wb in books.items():
-        assert wb.language == lang and wb.checks == tagged_source(WORKBOOKS[lang], "checks")
-        assert sorted(wb.calls) == list(grade.EXERCISES)
-        assert books["zh"].calls == wb.calls  # the same check calls in both editions
-        assert not CJK.search("".join(wb.starters.values())) or lang == "zh"
+def test_parse_raises_only_reply_errors():
+    rng = random.Random(0)
+    for _ in range(300):
+        junk = bytes(rng.randrange(256) for _ in range(rng.randrange(40)))
+        for text in (repr(base64.b64encode(junk).decode()), repr(junk.decode("latin-1")), junk.decode("latin-1")):  # fmt: skip
+            try:
+                wire.parse(text)
+            except wire.ReplyError:
+                pass
 
 
-def _title_cell(lang: str) -> dict:
-    return json.loads(WORKBOOKS[lang].read_text(encoding="utf-8"))["cells"][0]
+# ---------------------------------------------------------------- files, names, editions
+def _alice() -> dict:
+    return json.loads((FIXTURES / "alice-all-correct.ipynb").read_text(encoding="utf-8"))
+
+
+def _malformed(folder: Path) -> dict[str, object]:
+    """Each kind of file that must become a row with a note (or be graded despite its oddity)."""
+    nb = _alice()
+    number, metadata_list, surrogate = json.loads(json.dumps(nb)), json.loads(json.dumps(nb)), json.dumps(nb)  # fmt: skip
+    number["cells"][1]["source"] = ["import torch\n", 3]
+    metadata_list["cells"][1]["metadata"] = ["tags"]
+    surrogate = surrogate.replace('"ex9_answer = ', '"\\ud800\\nex9_answer = ', 1)
+    files = {
+        "malformed-source-number.ipynb": json.dumps(number),
+        "malformed-metadata-list.ipynb": json.dumps(metadata_list),
+        "malformed-deep.ipynb": "[" * 100_000 + "]" * 100_000,
+        "malformed-surrogate.ipynb": surrogate,
+        "malformed-not-utf8.ipynb": b'{"cells": [{"cell_type": "code", "source": "\xff\xfe"}]}',
+    }
+    for name, content in files.items():
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        (folder / name).write_bytes(data)
+    os.mkfifo(folder / "a-pipe.ipynb")
+    (folder / "a-folder.ipynb").mkdir()
+    shutil.copy(FIXTURES / "alice-all-correct.ipynb", folder / "carol-copied-alice.ipynb")
+    (folder / "dave-links-to-carol.ipynb").symlink_to(folder / "carol-copied-alice.ipynb")
+    shutil.copy(FIXTURES / "bob-partly-correct.ipynb", folder / "=HYPERLINK(a).ipynb")
+    gbk = os.fsdecode("作业-菲菲".encode("gbk") + b".ipynb")  # a Windows zip's file name
+    shutil.copy(FIXTURES / "alice-all-correct.ipynb", folder / gbk)
+    return files
+
+
+def test_every_malformed_file_is_read_without_raising(tmp_path):
+    _malformed(tmp_path)
+    found = {}
+    for path in sorted(tmp_path.iterdir()):
+        cells, notes = submission.read(path, Limits())
+        found[submission.display_name(path)[0]] = (cells is not None, [n.key for n in notes])
+    assert found["malformed-source-number.ipynb"] == (True, ["malformed_cells"])
+    assert found["malformed-metadata-list.ipynb"] == (True, [])
+    assert found["malformed-deep.ipynb"] == (False, ["no_cells"]) or found["malformed-deep.ipynb"] == (False, ["not_json"])  # fmt: skip
+    assert found["malformed-surrogate.ipynb"] == (True, [])
+    assert found["malformed-not-utf8.ipynb"] == (False, ["not_json"])
+    assert found["a-pipe.ipynb"] == found["a-folder.ipynb"] == (False, ["not_a_file"])
+    assert found["dave-links-to-carol.ipynb"] == (False, ["symlink"])
+    assert found["作业-菲菲.ipynb"] == (True, [])
+    cells, _ = submission.read(tmp_path / "malformed-surrogate.ipynb", Limits())
+    assert any("\ud800" not in c.source and c.source.startswith("?\nex9_answer") for c in cells)
+
+
+def test_a_windows_zips_file_name_is_read_as_gbk(tmp_path):
+    path = tmp_path / os.fsdecode("作业.ipynb".encode("gbk"))
+    path.write_text("{}")
+    name, note = submission.display_name(path)
+    assert name == "作业.ipynb" and note.key == "name_not_utf8"
+    odd = tmp_path / os.fsdecode(b"\xff\xfe\xfd.ipynb")
+    assert submission.display_name(odd)[0] == "\\xff\\xfe\\xfd.ipynb"
+
+
+def test_the_gradebook_quotes_names_and_notes_as_text(tmp_path):
+    results = [judge.Result(name) for name in ("=cmd|'/C calc'!A0.ipynb", "+1.ipynb", "-x.ipynb", "@x.ipynb", "a/../b.ipynb", "ok.ipynb", "OK.ipynb", "\ud800.ipynb")]  # fmt: skip
+    results[0].notes.append(Note("grader_error", what="=1+1"))
+    gradebook.write(results, tmp_path)
+    rows = list(csv.reader((tmp_path / "gradebook.csv").open(encoding="utf-8")))
+    assert rows[0] == gradebook.COLUMNS
+    for row in rows[1:]:
+        assert not re.match(r"[=+\-@]", row[0]) and not re.match(r"[=+\-@]", row[-1]), row
+    names = sorted(p.name for p in (tmp_path / "feedback").iterdir())
+    assert len(names) == len(results) and all("/" not in n and not n.startswith(".") for n in names)
 
 
 def test_editions_are_told_apart_by_their_title_cell():
-    for lang in WORKBOOKS:
-        assert (
-            grade.edition(json.loads(WORKBOOKS[lang].read_text(encoding="utf-8"))["cells"]) == lang
-        )
+    for lang, path in WORKBOOKS.items():
+        cells, _ = submission.read(path, Limits())
+        assert submission.edition(cells) == lang
     for path in FIXTURES.glob("*.ipynb"):
-        cells, _ = grade.load(path, grade.Limits())
+        cells, _ = submission.read(path, Limits())
         if cells is not None:
-            assert grade.edition(cells) == ("en" if path.name.startswith("english") else "zh"), path
-    # the title cell decides, whatever the rest says; without one, the prose does
-    zh, en = _title_cell("zh"), _title_cell("en")
-    prose = {"cell_type": "markdown", "metadata": {}, "source": "Write your answer below. " * 50}
-    assert grade.edition([zh, prose]) == "zh" and grade.edition([prose, en]) == "en"
-    old = {**zh, "source": "# 2.5.5 练习 · Exercises\n\nd2l 2.5"}  # before the English edition
-    assert grade.edition([old, prose]) == "zh"
-    assert grade.edition([prose]) == "en"
-    assert grade.edition([{**prose, "source": "请在下面作答。" * 50}]) == "zh"
+            assert submission.edition(cells) == ("en" if path.name.startswith("english") else "zh"), path  # fmt: skip
+    md = lambda text: submission.Cell("markdown", text)  # noqa: E731
+    prose = md("Write your answer below. " * 50)
+    assert submission.edition([md("# 2.5.5 练习 · Exercises\n\nd2l 2.5"), prose]) == "zh"
+    assert (
+        submission.edition([md("# 2.5.5 Exercises · 练习\n\n**中文版：** [x](y)"), prose]) == "en"
+    )
+    assert submission.edition([prose]) == "en"
+    assert submission.edition([md("请在下面作答。" * 50)]) == "zh"
 
 
-def test_the_students_checks_are_replaced_and_check_calls_left_out(books):
+@pytest.fixture(scope="module")
+def books() -> dict[str, submission.Workbook]:
+    return {lang: submission.Workbook.load(path, lang) for lang, path in WORKBOOKS.items()}
+
+
+def test_each_editions_workbook_gives_every_exercise_its_call(books):
     for lang, wb in books.items():
-        untouched = json.loads(WORKBOOKS[lang].read_text(encoding="utf-8"))["cells"]
-        run, numbers, notes = grade.plan(untouched, wb)
-        assert wb.checks in run and not notes and not any(r.startswith("check_ex") for r in run)
-        edited, _ = grade.load(FIXTURES / "tamper-edited-checks.ipynb", grade.Limits())
-        run, numbers, notes = grade.plan(edited, wb)
-        assert run.count(wb.checks) == 1 and any("checks cell edited" in n for n in notes)
+        assert sorted(wb.calls) == list(NUMBERS) and wb.calls == books["zh"].calls
+        assert not CJK.search("".join(wb.starters.values())) or lang == "zh"
+
+
+def test_the_checks_cell_is_replaced_and_check_calls_left_out(books):
+    for lang, wb in books.items():
+        cells, _ = submission.read(WORKBOOKS[lang], Limits())
+        run, numbers, notes = submission.plan(cells, wb, judge.STAND_INS)
+        assert run.count(judge.STAND_INS) == 1 and not notes
+        assert not any(r.startswith("check_ex") or "_load_checks" in r for r in run)
+    edited, _ = submission.read(FIXTURES / "tamper-edited-checks.ipynb", Limits())
+    run, numbers, notes = submission.plan(edited, books["zh"], judge.STAND_INS)
+    assert run.count(judge.STAND_INS) == 1 and Note("checks_edited") in notes
 
 
 def test_a_published_checks_cell_of_either_edition_is_not_an_edit(books):
-    """The current checks cell of either edition, and the ones in the repository's history (the
+    """The current checks cell of either edition, and those in the repository's history (the
     workbook was notebooks/2.5.5-exercises.ipynb before the editions), are not edits."""
     import subprocess
 
-    current = {wb.checks.strip() for wb in books.values()}
-    assert current <= grade.published()
     git = ["git", "-C", str(ROOT)]
-    moved = subprocess.run([*git, "log", "--format=%H", "-1", "--", grade.OLD_PATHS[0]],
+    moved = subprocess.run([*git, "log", "--format=%H", "-1", "--", submission.OLD_PATHS[0]],
                            capture_output=True, text=True).stdout.split()  # fmt: skip
     if not moved:
         pytest.skip("no history of the workbook's old path (a shallow clone)")
-    shown = subprocess.run([*git, "show", f"{moved[0]}~1:{grade.OLD_PATHS[0]}"], capture_output=True, text=True)  # fmt: skip
-    cells = json.loads(shown.stdout)["cells"]
-    before = next(grade._source(c) for c in cells if "checks" in c["metadata"].get("tags", []))
-    assert before.strip() in grade.published() and before.strip() not in current
+    shown = subprocess.run([*git, "show", f"{moved[0]}~1:{submission.OLD_PATHS[0]}"], capture_output=True, text=True)  # fmt: skip
+    before = next(c.source for c in submission._cells(shown.stdout) if "checks" in c.tags)
+    assert before.strip() in submission.published()
     for lang, wb in books.items():
-        other = books["en" if lang == "zh" else "zh"]
-        cells = json.loads(WORKBOOKS[lang].read_text(encoding="utf-8"))["cells"]
-        for checks in (other.checks, before):
-            swapped = [{**c, "source": checks} if "checks" in c.get("metadata", {}).get("tags", []) else c for c in cells]  # fmt: skip
-            assert not grade.plan(swapped, wb)[2], (
-                f"{lang}: a published checks cell counted as edited"
+        cells, _ = submission.read(WORKBOOKS[lang], Limits())
+        other = next(c.source for c in submission.read(WORKBOOKS["en" if lang == "zh" else "zh"], Limits())[0] if "checks" in c.tags)  # fmt: skip
+        for checks in (other, before):
+            swapped = [submission.Cell(c.kind, checks, c.tags) if "checks" in c.tags else c for c in cells]  # fmt: skip
+            assert not submission.plan(swapped, wb, judge.STAND_INS)[2], (
+                f"{lang}: counted as edited"
             )
 
 
 def test_notes_and_feedback_speak_the_students_language():
-    r = grade.Result("a.ipynb", edition="zh")
-    r.notes += [grade.Note("not attempted: ex1", "没有作答：练习 1")]
+    r = judge.Result("a.ipynb", edition="zh")
+    r.notes += [Note("not_attempted", exercises=[Note("exercise_n", n=1), Note("exercise_n", n=3)])]
     r.messages[2] = ["✓ 正确！"]
-    zh = grade.feedback(r, "zh")
-    assert "没有作答：练习 1" in zh and "not attempted" not in zh and "✗ 没有评分" in zh
-    en = grade.feedback(r, "en")
-    assert "not attempted: ex1" in en and "✗ not graded" in en
+    zh = gradebook.feedback(r, "zh")
+    assert "没有作答：练习 1、练习 3" in zh and "not attempted" not in zh and "✗ 没有评分" in zh
+    en = gradebook.feedback(r, "en")
+    assert "not attempted: ex1, ex3" in en and "✗ not graded" in en and not CJK.search(en.replace("✓ 正确！", ""))  # fmt: skip
+
+
+def test_the_readme_states_the_graders_limits():
+    """Each limit in the README's table of limits is the code's (grader/limits.py)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### 限制 · Limits", 1)[1].split("\n### ", 1)[0]
+    table = dict(re.findall(r"^\| `(\w+)` \| ([^|]+?) \|", section, re.M))
+    shown = {"cell": "{:g} s", "check": "{:g} s", "total": "{:g} s", "memory": "{} GB",
+             "processes": "{}", "disk": "{} MB", "files": "{}", "max_bytes": "{} MB"}  # fmt: skip
+    scale = {"memory": 30, "disk": 20, "max_bytes": 20}
+    for name, form in shown.items():
+        value = getattr(Limits(), name)
+        expected = form.format(value >> scale[name] if name in scale else value)
+        assert table.get(name) == expected, f"README's {name}: {table.get(name)!r}, the code's {expected!r}"  # fmt: skip
+    assert set(table) == set(shown) == {f for f in Limits.__dataclass_fields__}
+
+
+def test_the_grader_looks_up_no_private_names_in_the_students_namespace():
+    for path in [*ROOT.glob("grader/**/*.py"), *ROOT.glob("tools/*.py")]:
+        assert not re.search(r"""ns\[["']_""", path.read_text(encoding="utf-8")), path
 
 
 # ---------------------------------------------------------------- the class, end to end
 pytestmark_class = pytest.mark.skipif(
     not os.environ.get("GRADE_CLASS"), reason="make test-grade: one sandboxed kernel per fixture"
 )
+SHM_KEY, IPC_CREAT, IPC_RMID = 0x2551A5, 0o1000, 0
 
 
 def _digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}  # fmt: skip
 
 
+def _segment(libc, op: str):
+    """The teacher's System V shared-memory segment that snoop-ipc looks for: made, read, removed."""
+    libc.shmat.restype = ctypes.c_void_p
+    shmid = libc.shmget(SHM_KEY, 4096, IPC_CREAT | 0o666) if op == "make" else libc.shmget(SHM_KEY, 0, 0)  # fmt: skip
+    if shmid < 0:
+        return None
+    if op == "remove":
+        return libc.shmctl(shmid, IPC_RMID, None)
+    address = libc.shmat(shmid, None, 0)
+    if op == "make":
+        ctypes.memmove(address, b"TEACHER", 7)
+    found = ctypes.string_at(address, 7)
+    libc.shmdt(ctypes.c_void_p(address))
+    return found
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """The fixture folder graded once (in place where the sandbox hides it from the students)."""
-    mode = grade.sandbox_mode()
-    folder = FIXTURES
-    if mode != "root":  # the snoop would reach your files: grade a copy without it
-        folder = tmp_path_factory.mktemp("class")
-        for p in FIXTURES.glob("*.ipynb"):
-            if p.name not in ISOLATION:
-                shutil.copy(p, folder / p.name)
-    out = tmp_path_factory.mktemp("grades")
-    before = _digest(FIXTURES)
-    assert grade.main([str(folder), "--out", str(out), "--cell-timeout", "3"]) == 0
-    return mode, out, before
+    """The fixture class and the oddities, graded once (a copy: the sandbox hides /tmp anyway)."""
+    from grader.sandbox import mode as sandbox_mode
+
+    how, folder = sandbox_mode(), tmp_path_factory.mktemp("class")
+    for p in FIXTURES.glob("*.ipynb"):
+        if how == "root" or p.name not in ISOLATION:
+            shutil.copy(p, folder / p.name)
+    _malformed(folder)
+    out, before = tmp_path_factory.mktemp("grades"), _digest(FIXTURES)
+    libc = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+    if libc is not None:
+        _segment(libc, "make")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        assert cli.main([str(folder), "--out", str(out), "--cell-timeout", "6", "--seed", "class"]) == 0  # fmt: skip
+        grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) >> 10  # MB
+        segment = _segment(libc, "read") if libc is not None else b"TEACHER"
+        kept = ROOT / "test-artifacts" / "grade"  # to compare with, or copy to, grade-expected.csv
+        kept.mkdir(parents=True, exist_ok=True)
+        shutil.copy(out / "gradebook.csv", kept / "gradebook.csv")
+    finally:
+        if libc is not None:
+            _segment(libc, "remove")
+    return how, out, before, grown, segment
 
 
 @pytestmark_class
 def test_the_gradebook_is_what_a_careful_teacher_gives(graded):
-    mode, out, _ = graded
+    how, out, *_ = graded
     rows = list(csv.reader((out / "gradebook.csv").open(encoding="utf-8")))
     expected = list(csv.reader(EXPECTED.open(encoding="utf-8")))
-    if mode != "root":
+    if how != "root":
         expected = [r for r in expected if r[0] not in ISOLATION]
-    assert rows[0] == expected[0] == grade.COLUMNS
+    assert rows[0] == expected[0] == gradebook.COLUMNS
     assert {r[0]: r for r in rows[1:]} == {r[0]: r for r in expected[1:]}
 
 
 @pytestmark_class
 def test_feedback_per_student_in_their_language(graded):
-    _, out, _ = graded
+    _, out, *_ = graded
     feedback = {p.name: p.read_text(encoding="utf-8") for p in (out / "feedback").iterdir()}
     assert len(feedback) == len(list(csv.reader((out / "gradebook.csv").open()))) - 1
     assert "Score: 9/9" in feedback["english-edition.txt"]
-    for name in ("english-edition.txt", "english-partly-correct.txt"):  # the English checks' words
+    for name in ("english-edition.txt", "english-partly-correct.txt"):
         assert not CJK.search(feedback[name]), name
     assert "a hidden test" in feedback["english-partly-correct.txt"]
     assert "Not attempted yet" in feedback["english-partly-correct.txt"]
     assert "没有作答：练习 8" in feedback["bob-partly-correct.txt"]
-    assert "得分: 5/9" in feedback["erin-tuned-to-visible.txt"] and "隐藏测试" in feedback["erin-tuned-to-visible.txt"]  # fmt: skip
-    assert "✓ 正确" in feedback["alice-all-correct.txt"]
+    assert "得分：5/9" in feedback["erin-tuned-to-visible.txt"] and "隐藏测试" in feedback["erin-tuned-to-visible.txt"]  # fmt: skip
+    assert (
+        "✓ 正确" in feedback["alice-all-correct.txt"] and "得分：9/9" in feedback["作业-菲菲.txt"]
+    )
 
 
 @pytestmark_class
 def test_nothing_outside_a_submission_changed(graded):
-    mode, out, before = graded
+    how, out, before, grown, segment = graded
     assert _digest(FIXTURES) == before, "a submission changed the fixture folder"
     assert not list(ROOT.rglob("PWNED")), "a submission wrote into the repository"
-    tracked = [p for p in ROOT.glob("*/*.ipynb")] + list(FIXTURES.glob("*.ipynb"))
+    tracked = list(ROOT.glob("*/*/*.ipynb")) + list(FIXTURES.glob("*.ipynb"))
     assert not [p for p in tracked if p.read_bytes().endswith(b"\n ")], "a notebook was appended to"
-    if mode == "root":  # the snoop found nothing to read or write and had no network
-        snoop = next(
-            r for r in csv.reader((out / "gradebook.csv").open()) if r[0].startswith("snoop")
-        )
-        assert snoop[COLUMN["ex6"]] == snoop[COLUMN["ex9"]] == "0"
+    assert segment == b"TEACHER", "a submission wrote into the teacher's shared memory"
+    assert grown < 300, f"the grader grew by {grown} MB while a submission printed 200 MB"
+    if how == "root":  # the snoops found nothing to read or write and had no network
+        rows = {r[0]: r for r in csv.reader((out / "gradebook.csv").open())}
+        assert rows["snoop-siblings-and-repo.ipynb"][COLUMN["ex6"]] == "0"
+        assert rows["snoop-ipc.ipynb"][COLUMN["ex9"]] == rows["snoop-world-writable.ipynb"][COLUMN["ex9"]] == "1"  # fmt: skip

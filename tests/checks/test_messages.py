@@ -7,18 +7,25 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from autograd_checks import messages
 from tools import checks
 from tools.editions import CJK
 
 
-def test_the_catalogues_are_in_step():
-    assert messages.languages() == ("zh", "en")
-    assert not (problems := messages.problems()), "\n".join(problems)
+PACKAGES = list(checks.CATALOGUE_PACKAGES)
 
 
-def test_the_english_catalogue_holds_no_chinese():
-    assert not [k for k, text in messages.texts("en").items() if CJK.search(text)]
+@pytest.mark.parametrize("package", PACKAGES)
+def test_the_catalogues_are_in_step(package):
+    assert messages.languages(package) == ("zh", "en")
+    assert not (problems := messages.problems(messages.catalogues(package))), "\n".join(problems)
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_the_english_catalogue_holds_no_chinese(package):
+    assert not [k for k, text in messages.texts("en", package).items() if CJK.search(text)]
 
 
 def _catalogues():
@@ -30,7 +37,7 @@ def test_a_message_changed_in_one_language_is_caught_until_stamped():
     text, fp = catalogues["en"]["ex5.sign"]
     catalogues["en"]["ex5.sign"] = (text + " Really.", fp)
     (problem,) = messages.problems(catalogues)
-    assert problem.startswith("ex5.sign: zh")
+    assert problem.startswith("ex5.sign: en changed since zh was stamped")
     stamped = messages.twins_fingerprint("ex5.sign", "zh", catalogues)
     catalogues["zh"]["ex5.sign"] = (catalogues["zh"]["ex5.sign"][0], stamped)
     assert messages.problems(catalogues) == []
@@ -43,10 +50,10 @@ def test_a_field_missing_in_one_language_is_caught():
     assert any("fields differ" in p for p in messages.problems(catalogues))
 
 
-def test_stamping_rewrites_only_fingerprints(tmp_path, monkeypatch):
+def test_stamping_rewrites_only_fingerprints(tmp_path):
     for lang in messages.languages():
         (tmp_path / f"{lang}.py").write_text((checks.CATALOGUES / f"{lang}.py").read_text(encoding="utf-8"), encoding="utf-8")  # fmt: skip
     before = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
-    monkeypatch.setattr(checks, "CATALOGUES", tmp_path)
-    assert checks.stamp() == sum(len(messages.catalogue(lang)) for lang in messages.languages())
+    done = checks._stamp("autograd_checks.messages", tmp_path)
+    assert done == sum(len(messages.catalogue(lang)) for lang in messages.languages())
     assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == before

@@ -1,0 +1,181 @@
+"""The grader's agent in the student's kernel: it evaluates what the judge asks for and answers with
+plain data. The judge (grader/judge.py) ships this file's source, with the checks' timer and probes
+(autograd_checks/timer.py, probes.py), into the kernel after the student's cells have run; it holds
+no expected value, no hidden input before the judge sends it, and no verdict.
+
+A request is JSON: {"op": ..., ...}; `handle` leaves the reply, base64 of JSON, in `Agent.reply`,
+which the judge reads through the execute request's user_expressions (a channel of its own, so the
+student's prints cannot mix in). Nothing here is trusted: student code runs in this process and may
+change any of it; whatever it makes the agent reply is parsed as data, an answer at worst.
+
+- value {ref}: the object a name of the student's namespace holds, encoded (see `encode`).
+- same {a, b}: whether two names hold the same object.
+- call {fn, args, no_grad, remaining}: fn(*args) within the time left; `args` are specs: tensors,
+  the checks' own functions (by source), plain values.
+- grad_at {fn, value, remaining}: (fn(x), dfn/dx by autograd, autograd's error) at x = value.
+- swap_call {fn, name, replacement, args, remaining}: fn(*args) with a global swapped (probes.py).
+Replies: {"value": ...}, {"error": {type, message}}, {"timeout": true} or {"agent_error": text}.
+"""
+
+from __future__ import annotations
+
+import base64
+import inspect
+import json
+import math
+import time
+
+import torch
+
+from autograd_checks import probes
+from autograd_checks.timer import TimeUp, run_limited
+
+MAX_DEPTH, MAX_ITEMS, MAX_NUMEL, MAX_TEXT, REPR = 12, 10_000, 100_000, 20_000, 200
+DTYPES = {str(d): d for d in (torch.float16, torch.bfloat16, torch.float32, torch.float64,
+          torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8, torch.bool)}  # fmt: skip
+
+
+def _text(fn, limit=REPR):
+    """repr() or str() of a student's object, cut short; never raises."""
+    try:
+        text = fn()
+        return text[:limit] if isinstance(text, str) else "?"
+    except Exception:  # noqa: BLE001
+        return "?"
+
+
+def encode(value, depth=0):
+    """Plain data (JSON) that describes a student's object: what the checks read of it."""
+    kind = type(value)
+    head = {"type": kind.__name__, "repr": _text(lambda: repr(value))}
+    if value is None or value is Ellipsis:
+        return {"t": "none" if value is None else "ellipsis"}
+    if kind is bool:
+        return {"t": "bool", "v": value}
+    if kind is int:
+        return {"t": "int", "v": value} if abs(value) < 2**63 else {"t": "float", "v": float(value)}
+    if kind is float:
+        return {"t": "float", "v": value}
+    if kind is str:
+        return {"t": "str", "v": value[:MAX_TEXT], "cut": len(value) > MAX_TEXT}
+    if isinstance(value, torch.Tensor):
+        return {**head, **_tensor(value)}
+    if type(value).__module__ == "numpy" and hasattr(value, "dtype") and hasattr(value, "tolist"):
+        return {**head, **_numpy(value)}
+    if depth < MAX_DEPTH and kind in (list, tuple, set, frozenset):
+        items = list(value)[:MAX_ITEMS]
+        return {**head, "t": kind.__name__, "items": [encode(v, depth + 1) for v in items]}
+    if depth < MAX_DEPTH and kind is dict:
+        items = list(value.items())[:MAX_ITEMS]
+        return {**head, "t": "dict", "items": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in items]}  # fmt: skip
+    if callable(value):
+        return {**head, "t": "function", "is_function": inspect.isfunction(value)}
+    found = {**head, "t": "object"}
+    if depth < MAX_DEPTH and hasattr(value, "__iter__") and hasattr(value, "__len__"):
+        try:
+            if len(value) <= MAX_ITEMS:
+                found["items"] = [encode(v, depth + 1) for v in list(value)[:MAX_ITEMS]]
+        except Exception:  # noqa: BLE001 - an object that will not list its items: none
+            found.pop("items", None)
+    return found
+
+
+def _tensor(t):
+    with torch._C.DisableTorchFunctionSubclass():
+        grad_fn = None if t.grad_fn is None else type(t.grad_fn).__name__
+        found = {"t": "tensor", "dtype": str(t.dtype), "shape": list(t.shape), "device": str(t.device),
+                 "requires_grad": bool(t.requires_grad), "grad_fn": grad_fn}  # fmt: skip
+        plain = t.layout == torch.strided and t.device.type != "meta" and str(t.dtype) in DTYPES
+        if plain and t.numel() <= MAX_NUMEL:
+            found["data"] = t.detach().to("cpu").reshape(-1).tolist()
+    return found
+
+
+def _numpy(a):
+    found = {"t": "ndarray" if hasattr(a, "shape") and type(a).__name__ == "ndarray" else "npscalar",
+             "dtype": str(a.dtype), "shape": list(getattr(a, "shape", ()))}  # fmt: skip
+    if a.dtype.kind in "biuf" and getattr(a, "size", 1) <= MAX_NUMEL:
+        found["data"] = a.reshape(-1).tolist() if found["t"] == "ndarray" else a.item()
+    return found
+
+
+def error(err):
+    return {"type": type(err).__name__, "message": _text(lambda: str(err), 1000)}
+
+
+class Agent:
+    def __init__(self, namespace):
+        self.namespace, self.reply, self._functions = namespace, "", {}
+
+    def handle(self, request: str) -> None:
+        try:
+            found = getattr(self, "op_" + json.loads(request)["op"])(json.loads(request))
+        except Exception as err:  # noqa: BLE001 - the judge reads a failed request as such
+            found = {"agent_error": f"{type(err).__name__}: {err}"[:500]}
+        self.reply = base64.b64encode(json.dumps(found).encode()).decode("ascii")
+
+    # ---- the objects a request names
+    def _object(self, ref):
+        name = ref["expr"]
+        if not (isinstance(name, str) and name.isidentifier()):
+            raise ValueError("a reference names a variable")
+        return self.namespace.get(name)
+
+    def _arg(self, spec):
+        if "tensor" in spec:
+            t = spec["tensor"]
+            x = torch.tensor(t["data"], dtype=DTYPES[t["dtype"]]).reshape(t["shape"])
+            return x.requires_grad_(True) if t.get("requires_grad") else x
+        if "torch" in spec:
+            return getattr(torch, spec["torch"])
+        if "source" in spec:  # one of the checks' own functions, e.g. t**3 for exercise 1
+            key = (spec["name"], spec["source"])
+            if key not in self._functions:
+                scope = {"torch": torch, "math": math}
+                exec(compile(spec["source"], f"<checks {spec['name']}>", "exec"), scope)  # noqa: S102 - the judge's own function
+                self._functions[key] = scope[spec["name"]]
+            return self._functions[key]
+        return spec["json"]
+
+    @staticmethod
+    def _deadline(request):
+        remaining = request.get("remaining")
+        return None if remaining is None else time.monotonic() + float(remaining)
+
+    def _outcome(self, deadline, thunk):
+        try:
+            value = thunk()
+            return {"value": run_limited(encode, (value,), deadline)}
+        except TimeUp:
+            return {"timeout": True}
+        except Exception as err:  # noqa: BLE001 - the student's error, as the checks report it
+            return {"error": error(err)}
+
+    # ---- the operations
+    def op_value(self, request):
+        deadline = self._deadline(request)
+        return self._outcome(deadline, lambda: self._object(request["ref"]))
+
+    def op_same(self, request):
+        return {"value": {"t": "bool", "v": self._object(request["a"]) is self._object(request["b"])}}  # fmt: skip
+
+    def op_call(self, request):
+        fn, args = self._object(request["fn"]), [self._arg(a) for a in request["args"]]
+        deadline = self._deadline(request)
+        return self._outcome(deadline, lambda: probes.call(fn, args, deadline, request.get("no_grad", False)))  # fmt: skip
+
+    def op_swap_call(self, request):
+        fn, args = self._object(request["fn"]), [self._arg(a) for a in request["args"]]
+        replacement, deadline = self._arg(request["replacement"]), self._deadline(request)
+        return self._outcome(deadline, lambda: probes.swap_call(self.namespace, request["name"], replacement, fn, args, deadline))  # fmt: skip
+
+    def op_grad_at(self, request):
+        fn, deadline = self._object(request["fn"]), self._deadline(request)
+        try:
+            y, auto, err = probes.grad_at(fn, float(request["value"]), deadline)
+            found = [run_limited(encode, (y,), deadline), encode(auto), None if err is None else error(err)]  # fmt: skip
+            return {"value": found}
+        except TimeUp:
+            return {"timeout": True}
+        except Exception as err:  # noqa: BLE001
+            return {"error": error(err)}

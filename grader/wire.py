@@ -1,0 +1,311 @@
+"""The judge's side of the wire to the student's kernel: requests out, plain data back.
+
+A reply is parsed within limits (its size, its nesting, its numbers) and never unpickled or run;
+`decode` rebuilds from it what the checks read of a student's object: builtins as themselves,
+tensors and numpy arrays as fresh ones with the same dtype, shape and values (and, kept aside,
+whether the original required grad, its grad_fn's name, its type's name and repr), functions as
+`RemoteFunction` handles the checks can call back, anything else as `Opaque`. A reply that breaks
+the rules is a `ReplyError`, which the checks report like any unexpected error: a forged reply can
+claim only what a student's function could have returned.
+
+`Remote` is the student's side of a check session in the grader (the workbook's is
+autograd_checks/local.py): the same operations, carried out in the kernel by grader/agent.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import inspect
+import json
+import time
+
+import numpy as np
+import torch
+
+from autograd_checks import core, probes
+from autograd_checks.program import Program
+from autograd_checks.timer import TimeUp
+
+MAX_REPLY = 16 << 20  # bytes of a reply as the kernel sends it
+MAX_DEPTH = 16
+MAX_NUMEL = 1_000_000
+TENSOR_DTYPES = {str(d): d for d in (torch.float16, torch.bfloat16, torch.float32, torch.float64,
+                 torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8, torch.bool)}  # fmt: skip
+NUMPY_DTYPES = {"float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool"}
+SLACK = 5.0  # seconds the judge waits beyond a request's own time limit
+
+
+class ReplyError(Exception):
+    """The kernel's reply broke the rules (malformed, too large, not what was asked)."""
+
+
+class KernelGone(BaseException):
+    """The kernel no longer answers (it died, or hangs past the limit and ignored an interrupt).
+    A BaseException: no check may turn it into feedback; the judge notes it."""
+
+
+class RemoteInfo:
+    """What the checks may ask of a rebuilt tensor that its copy cannot say."""
+
+    def __init__(self, type_name, text, grad_fn=None, ref=None):
+        self.type_name, self.text, self.grad_fn, self.ref = type_name, text, grad_fn, ref
+
+
+class Opaque(core.Remote):
+    """A student's object the judge does not rebuild: its type's name and repr, and its items
+    where it has them (an iterable such as a graph library's edge view)."""
+
+    def __init__(self, type_name, text, items=None, ref=None):
+        self.type_name, self.text, self.items, self.ref = type_name, text, items, ref
+
+    def __repr__(self):
+        return self.text
+
+    def __iter__(self):
+        if self.items is None:
+            raise TypeError(f"'{self.type_name}' object is not iterable")
+        return iter(self.items)
+
+    def as_tensor(self):
+        return None
+
+
+class RemoteFunction(Opaque):
+    """A function in the student's kernel, which the checks call through the session's student."""
+
+    def __init__(self, type_name, text, is_function, ref):
+        super().__init__(type_name, text, None, ref)
+        self.is_function = is_function
+
+    def __call__(self, *args):
+        raise TypeError("a student's function is called through the session's student")
+
+
+class RemoteError(Exception):
+    """An exception raised in the student's kernel, rebuilt under its type's name."""
+
+
+def remote_error(data) -> Exception:
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        raise ReplyError("a malformed error")
+    name = data["type"] if data["type"].isidentifier() else "Error"
+    return type(name, (RemoteError,), {})(str(data.get("message", ""))[:1000])
+
+
+def _number(v):
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise ReplyError("not a number")
+    return v
+
+
+def decode(data, ref=None, depth=0):
+    """The object a reply's plain data describes (see grader/agent.py, `encode`)."""
+    if depth > MAX_DEPTH or not isinstance(data, dict):
+        raise ReplyError("a malformed value")
+    t = data.get("t")
+    type_name, text = str(data.get("type", ""))[:100], str(data.get("repr", ""))[:1000]
+    if t == "none":
+        return None
+    if t == "ellipsis":
+        return Ellipsis
+    if t == "bool":
+        return bool(data.get("v"))
+    if t in ("int", "float"):
+        v = _number(data.get("v"))
+        return int(v) if t == "int" and isinstance(v, int) else float(v)
+    if t == "str":
+        if not isinstance(data.get("v"), str):
+            raise ReplyError("a malformed string")
+        return data["v"]
+    if t in ("list", "tuple", "set", "frozenset"):
+        items = [decode(v, None, depth + 1) for v in _list(data.get("items"))]
+        try:
+            return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[t](items)
+        except TypeError:  # an unhashable item in a set
+            return Opaque(type_name, text, items, ref)
+    if t == "dict":
+        pairs = [(decode(k, None, depth + 1), decode(v, None, depth + 1)) for k, v in (_pair(p) for p in _list(data.get("items")))]  # fmt: skip
+        try:
+            return dict(pairs)
+        except TypeError:
+            return Opaque(type_name, text, [k for k, _ in pairs], ref)
+    if t == "tensor":
+        return _tensor(data, type_name, text, ref)
+    if t in ("ndarray", "npscalar"):
+        return _numpy(data, type_name, text, ref)
+    if t == "function":
+        return RemoteFunction(type_name, text, bool(data.get("is_function")), ref)
+    if t == "object":
+        items = data.get("items")
+        items = None if items is None else [decode(v, None, depth + 1) for v in _list(items)]
+        return Opaque(type_name, text, items, ref)
+    raise ReplyError("a value of an unknown kind")
+
+
+def _list(v):
+    if not isinstance(v, list):
+        raise ReplyError("a malformed list")
+    return v
+
+
+def _pair(v):
+    if not isinstance(v, list) or len(v) != 2:
+        raise ReplyError("a malformed pair")
+    return v
+
+
+def _shape(data):
+    shape = _list(data.get("shape"))
+    if not all(
+        isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= MAX_NUMEL for n in shape
+    ):
+        raise ReplyError("a malformed shape")
+    return shape
+
+
+def _tensor(data, type_name, text, ref):
+    dtype, shape = TENSOR_DTYPES.get(data.get("dtype")), _shape(data)
+    info = RemoteInfo(type_name, text, data.get("grad_fn") if isinstance(data.get("grad_fn"), str) else None, ref)  # fmt: skip
+    values = data.get("data")
+    if dtype is None or values is None:
+        return Opaque(type_name, text, None, ref)  # complex, sparse, too large: not rebuilt
+    values = _list(values)
+    if len(values) > MAX_NUMEL or len(values) != int(np.prod(shape, dtype=np.int64)):
+        raise ReplyError("a tensor's data does not fit its shape")
+    check = (lambda v: bool(v) if isinstance(v, bool) else _number(v)) if dtype is torch.bool else _number  # fmt: skip
+    try:
+        t = torch.tensor([check(v) for v in values], dtype=dtype).reshape(shape)
+    except (TypeError, ValueError, RuntimeError, OverflowError) as err:
+        raise ReplyError(f"a malformed tensor: {err}") from None
+    if data.get("requires_grad") is True and t.is_floating_point():
+        t.requires_grad_(True)
+    t._autograd_checks_remote = info
+    return t
+
+
+def _numpy(data, type_name, text, ref):
+    dtype = data.get("dtype")
+    if dtype not in NUMPY_DTYPES or data.get("data") is None:
+        return Opaque(type_name, text, None, ref)
+    try:
+        if data["t"] == "npscalar":
+            return np.dtype(dtype).type(_number(data["data"]))
+        shape, values = _shape(data), _list(data["data"])
+        if len(values) > MAX_NUMEL:
+            raise ReplyError("an array too large")
+        return np.array([_number(v) for v in values], dtype=dtype).reshape(shape)
+    except (TypeError, ValueError, OverflowError) as err:
+        raise ReplyError(f"a malformed array: {err}") from None
+
+
+def parse(text) -> dict:
+    """A reply as the kernel's user_expressions show it: the repr of a base64 string of JSON."""
+    if not isinstance(text, str) or len(text) > MAX_REPLY or len(text) < 2 or text[0] != text[-1] or text[0] not in "'\"":  # fmt: skip
+        raise ReplyError("a malformed reply")
+    try:
+        found = json.loads(base64.b64decode(text[1:-1], validate=True))
+    except (binascii.Error, ValueError, RecursionError, UnicodeDecodeError) as err:
+        raise ReplyError(f"a malformed reply ({type(err).__name__})") from None
+    if not isinstance(found, dict):
+        raise ReplyError("a malformed reply")
+    return found
+
+
+# ---------------------------------------------------------------- arguments the judge sends
+def argument(value):
+    """The spec of an argument to a student's function: a tensor, one of the checks' own functions
+    (by its source: the kernel defines it anew), a torch function, or a plain value."""
+    if isinstance(value, torch.Tensor):
+        t = value.detach()
+        spec = {"data": t.reshape(-1).tolist(), "dtype": str(t.dtype), "shape": list(t.shape),
+                "requires_grad": bool(value.requires_grad)}  # fmt: skip
+        return {"tensor": spec}
+    module = getattr(value, "__module__", "") or ""
+    if callable(value) and module.split(".")[0] == "torch":
+        return {"torch": value.__name__}
+    if inspect.isfunction(value) and module.startswith("autograd_checks"):
+        return {"name": value.__name__, "source": inspect.getsource(value)}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return {"json": value}
+    raise TypeError(f"cannot send {type(value).__name__} to the student's kernel")
+
+
+class Remote:
+    """The student's side of a check in the grader: `kernel.request(payload, timeout)` carries a
+    request to the agent and returns its parsed reply."""
+
+    def __init__(self, kernel, cells):
+        self.kernel, self.program = kernel, Program(cells)
+        self._refs: dict[int, tuple] = {}  # id of a decoded answer: (it, the name it came from)
+
+    def _remaining(self):
+        deadline = core.session().deadline
+        return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+    def _ask(self, payload):
+        remaining = self._remaining()
+        payload["remaining"] = remaining
+        reply = self.kernel.request(payload, (remaining or 60.0) + SLACK)
+        if reply.get("timeout") is True:
+            raise TimeUp
+        if "agent_error" in reply:
+            raise ReplyError(str(reply["agent_error"])[:300])
+        if "error" in reply:
+            raise remote_error(reply["error"])
+        if "value" not in reply:
+            raise ReplyError("a reply without a value")
+        return reply["value"]
+
+    def _name(self, value):
+        """The reference ({"expr": name}) a decoded answer came from, or None."""
+        ref = getattr(value, "ref", None) or getattr(getattr(value, "_autograd_checks_remote", None), "ref", None)  # fmt: skip
+        if ref is None and id(value) in self._refs and self._refs[id(value)][0] is value:
+            ref = self._refs[id(value)][1]
+        return ref
+
+    def _ref(self, value):
+        ref = self._name(value)
+        if ref is None:
+            raise ReplyError("the student's object has no name to call it by")
+        return ref
+
+    def variable(self, name):
+        ref = {"expr": name}
+        try:
+            value = decode(self._ask({"op": "value", "ref": ref}), ref)
+        except RemoteError as err:  # looking a name up raises nothing: a forged reply
+            raise ReplyError(f"an error in reply to a lookup: {err}") from None
+        self._refs[id(value)] = (value, ref)
+        return value
+
+    def same(self, a, b):
+        refs = [self._name(v) for v in (a, b)]
+        if None in refs:
+            return a is b
+        if refs[0] == refs[1]:
+            return True
+        return decode(self._ask({"op": "same", "a": refs[0], "b": refs[1]})) is True
+
+    def call(self, fn, args, no_grad=False):
+        payload = {"op": "call", "fn": self._ref(fn), "args": [argument(a) for a in args], "no_grad": no_grad}  # fmt: skip
+        return decode(self._ask(payload))
+
+    def grad_at(self, fn, value):
+        found = self._ask({"op": "grad_at", "fn": self._ref(fn), "value": float(value)})
+        if not isinstance(found, list) or len(found) != 3:
+            raise ReplyError("a malformed reply to grad_at")
+        y, auto = decode(found[0]), decode(found[1])
+        return y, auto, None if found[2] is None else remote_error(found[2])
+
+    def swap_call(self, fn, name, replacement, args):
+        if replacement is not probes.probe:
+            raise TypeError("only the checks' probe replaces a student's function")
+        payload = {"op": "swap_call", "fn": self._ref(fn), "name": name, "replacement": argument(replacement),
+                   "args": [argument(a) for a in args]}  # fmt: skip
+        return decode(self._ask(payload))
+
+    def code(self, value, usual):
+        ref = self._name(value)
+        name = ref["expr"] if ref else usual
+        return self.program, name, None
