@@ -227,7 +227,7 @@ def plan(
             continue
         if all(CHECK_CALL.match(line) for line in src.strip().splitlines() or ["x"]):
             continue
-        if re.search(r"^\s*(def\s+check_ex\d|check_ex\d+\s*=)", src, re.M):
+        if re.search(r"^\s*(def\s+check_ex\d+|check_ex\d+\s*=)", src, re.M):
             notes.append(Note("redefines", cell=number))
         if re.search(r"(print|display|write)\s*\(.*✓", src):
             notes.append(Note("own_tick", cell=number))

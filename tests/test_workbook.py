@@ -14,7 +14,7 @@ from tools.nb import WORKBOOKS
 EXTENSION = "2.5.4x-extension-computation-graphs-and-backprop.ipynb"  # next to each workbook
 each_edition = pytest.mark.parametrize("lang", list(WORKBOOKS))
 SUMMARY = {"zh": "## 小结 · Summary", "en": "## Summary · 小结"}
-EXERCISE_HEADING = {"zh": r"^#+ 练习 (\d)", "en": r"^#+ Exercise (\d)"}
+EXERCISE_HEADING = {"zh": r"^#+ 练习 (\d+)", "en": r"^#+ Exercise (\d+)"}
 
 
 def _jupyterlab_anchor(heading: str) -> str:

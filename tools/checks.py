@@ -140,14 +140,22 @@ def write() -> list[Path]:
 _ENTRY = re.compile(r'^(    "(?P<key>[^"]+)": \((?P<text>.*), ")(?P<fp>[0-9a-f]{12})("\),)$', re.M)
 
 
+# Every package of message catalogues: the checks' own and the grader's.
+CATALOGUE_PACKAGES = {"autograd_checks.messages": CATALOGUES, "grader.messages": ROOT / "grader" / "messages"}  # fmt: skip
+
+
 def stamp() -> int:
     """Rewrite every catalogue's recorded fingerprints from its twins' current texts."""
+    return sum(_stamp(package, folder) for package, folder in CATALOGUE_PACKAGES.items())
+
+
+def _stamp(package: str, folder: Path) -> int:
     from autograd_checks import messages
 
-    catalogues = {lang: messages.catalogue(lang) for lang in messages.languages()}
+    catalogues = messages.catalogues(package)
     done = 0
     for lang in catalogues:
-        path = CATALOGUES / f"{lang}.py"
+        path = folder / f"{lang}.py"
         text = path.read_text(encoding="utf-8")
 
         def seal(m: re.Match, lang: str = lang) -> str:
