@@ -1,8 +1,8 @@
 """The first code cell of every notebook stops an environment older than the oldest stack CI
 tests (Python 3.10, torch 2.4.1: constraints/oldest.txt) with a one-line message that says what
 to install, before anything fails deep inside torch. Each set-up cell runs in IPython against a
-fake torch 1.12.0 (what d2l-zh's installation chapter pins), a fake Python 3.9, and a fake torch
-2.4.1 that must pass. One subprocess runs them all."""
+fake torch 1.12.0 (what d2l-zh's installation chapter pins), a fake torch 2.0.0 (d2l-en's pin), a
+fake Python 3.9, and a fake torch 2.4.1 that must pass. One subprocess runs them all."""
 
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ for source, torch_version, python in json.loads(sys.stdin.read()):
 print(json.dumps(results))
 """
 
-SCENARIOS = {"torch 1.12.0": ("1.12.0", None), "Python 3.9": ("2.4.1", [3, 9, 18, "final", 0]),
-             "torch 2.4.1": ("2.4.1+cpu", None)}  # fmt: skip
+SCENARIOS = {"torch 1.12.0": ("1.12.0", None), "torch 2.0.0": ("2.0.0", None),
+             "Python 3.9": ("2.4.1", [3, 9, 18, "final", 0]), "torch 2.4.1": ("2.4.1+cpu", None)}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,9 @@ def verdicts(tmp_path_factory):
 
 @pytest.mark.parametrize("path", ALL, ids=rel)
 def test_the_setup_cell_stops_an_old_environment_with_one_line(path, verdicts):
-    for name, shown in [("torch 1.12.0", "torch 1.12.0"), ("Python 3.9", "Python 3.9.18")]:
+    stopped = [("torch 1.12.0", "torch 1.12.0"), ("torch 2.0.0", "torch 2.0.0"),
+               ("Python 3.9", "Python 3.9.18")]  # fmt: skip
+    for name, shown in stopped:
         kind, message = verdicts[path, name]
         assert kind == "SystemExit", f"{rel(path)}: {name} not stopped by the set-up cell ({kind})"
         assert "\n" not in message and shown in message, message
