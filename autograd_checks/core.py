@@ -310,6 +310,24 @@ def call(name, fn, *args, no_grad=False):
         raise _failed(name, err) from None
 
 
+def call_traced(name, fn, x):
+    """(fn(x), the torch operations it ran), as `call` calls it. See probes.trace_call."""
+    _guard(name, fn)
+    try:
+        return session().student.trace_call(fn, x)
+    except TimeUp:
+        raise Timeout(timeout_message(name)) from None
+    except Exception as err:  # noqa: BLE001
+        raise _failed(name, err) from None
+
+
+def iterable(value):
+    """Whether the checks can list the value's items (for a Remote: whether the grader has them)."""
+    if isinstance(value, Remote):
+        return getattr(value, "items", None) is not None
+    return hasattr(value, "__iter__") and not isinstance(value, (str, bytes))
+
+
 def call_with_grad(name, fn, value):
     """fn at a float64 scalar x = value that requires grad, as `call` calls it: (fn(x), dfn/dx by
     autograd or None, the error autograd raised or None). See probes.grad_at."""

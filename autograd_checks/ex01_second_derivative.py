@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import torch
 
-from .core import Feedback, call, compare, missing, say
+from .core import Feedback, call, compare, is_float64, missing, say, tensor
+from .method import code
 
 TITLE = "second derivatives"
 ANSWERS = ("second_derivative",)
@@ -72,4 +73,12 @@ def _check(second_derivative, x, make_cases):
         )
         if not feedback.ok:
             return feedback
+        # differentiating twice by autograd is exact to float64 rounding; a difference quotient is not
+        if is_float64(result):
+            diff = (tensor("second_derivative", result, d2.shape) - d2).abs()
+            if bool((diff > 1e-12 * (d2.abs() + 1)).any()):
+                return Feedback(False, say("ex1.numeric", label=label, diff=diff.max().item()))
+    program, name, root = code(second_derivative, "second_derivative")
+    if program.family(name, root) and not program.uses_autograd(name, root):
+        return Feedback(False, say("ex1.no_autograd"))
     return Feedback(True, "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from .core import Feedback, absent, compare, describe, missing_grad, say
+from .core import Feedback, absent, compare, describe, missing_grad, say, session
 
 TITLE = "vector input and control flow"
 ANSWERS = ("a", "ex3_answer")
@@ -29,7 +29,7 @@ def check_ex3(a, a_grad):
         return Feedback(False, say("ex3.all_zero"))
     d = reference_f(probe)
     d.sum().backward()
-    return compare(
+    feedback = compare(
         say("ex3.name"),
         a_grad,
         probe.grad,
@@ -41,3 +41,15 @@ def check_ex3(a, a_grad):
             (probe.detach(), say("ex3.a_itself")),
         ],
     )
+    if feedback.ok and _route(a_grad) in ("other", "cos"):
+        return Feedback(False, say("ex3.not_autograd"))
+    return feedback
+
+
+def _route(a_grad):
+    """Where the values of ex3_answer came from (see Program.route), when the variable itself was
+    passed in; None when that is out of sight."""
+    student = session().student
+    if not student.same(student.variable("ex3_answer"), a_grad):
+        return None
+    return student.code(a_grad, "ex3_answer")[0].route("ex3_answer")

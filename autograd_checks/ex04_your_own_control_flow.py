@@ -27,12 +27,14 @@ from .core import (
     scalar,
     session,
 )
-from .method import follows_a_swap, uses_autograd, uses_control_flow
+from .method import code, follows_a_swap, uses_autograd, uses_control_flow
+from .program import CAS_MODULES
 
 TITLE = "your own control flow"
 ANSWERS = ("g", "g_prime")
 POINTS = (-2.5, -0.7, 0.3, 1.9, 3.7)
-MORE_POINTS = (-6.1, -4.4, -3.3, -1.6, -0.35, 0.85, 2.6, 4.6, 6.3)  # used where g is differentiable
+# used where g is differentiable: every 0.5 from -5.75 to 5.75, between the usual boundaries
+MORE_POINTS = tuple(-5.75 + 0.5 * i for i in range(24))
 
 
 def check_ex4(g, g_prime):
@@ -102,6 +104,11 @@ def _check(g, g_prime, more_points):
         return Feedback(False, say("ex4.not_functions", g=describe(g), g_prime=describe(g_prime)))
     if uses_autograd(g_prime, "g_prime"):
         return Feedback(False, say("ex4.autograd"))
+    program, name, root = code(g_prime, "g_prime")
+    if program.uses_module(name, CAS_MODULES, root):
+        return Feedback(False, say("ex4.cas"))
+    if program.uses_complex(name, root):
+        return Feedback(False, say("ex4.complex_step"))
     if uses_control_flow(g, "g") is False:
         return Feedback(False, say("ex4.no_control_flow"))
     at = torch.tensor(1.7, dtype=torch.float64)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .core import Feedback, Stop, absent, describe, missing, say
+from .core import Feedback, Stop, absent, describe, iterable, missing, say
 
 TITLE = "dependency graph"
 ANSWERS = ("ex6_edges",)
@@ -29,6 +29,8 @@ def _edge(item):
             if arrow in item:
                 item = item.split(arrow)
                 break
+    if not isinstance(item, (tuple, list)) and hasattr(item, "tolist"):  # a row of an array
+        item = item.tolist()
     if not isinstance(item, (tuple, list)) or len(item) != 2:
         raise Stop(say("ex6.not_an_edge", item=item))
     return _node(item[0]), _node(item[1])
@@ -50,6 +52,8 @@ def check_ex6(edges):
         ]
     elif isinstance(edges, (set, frozenset, list, tuple)):
         items = list(edges)
+    elif iterable(edges):
+        items = list(edges)  # an edge view of a graph library, an array of pairs
     else:
         return Feedback(False, say("ex6.not_a_set", got=describe(edges)))
     given = {_edge(e) for e in items}

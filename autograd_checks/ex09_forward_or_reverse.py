@@ -12,43 +12,64 @@ ANSWERS = ("ex9_answer",)
 _EXPECTED = {"A": "reverse", "B": "forward", "C": "forward"}
 # What a student may write for each mode, in either language
 _WORDS = {
-    "forward": {"forward", "fwd", "jvp", "正向", "前向"},
-    "reverse": {"reverse", "rev", "backward", "backwards", "backprop", "backpropagation", "vjp",
-                "反向", "后向", "逆向"},
+    "forward": ("forwards", "forward", "fwd", "jvp", "tangents", "tangent", "正向", "前向", "切向"),
+    "reverse": ("backpropagation", "backprop", "backwards", "backward", "reverse", "rev", "vjp",
+                "adjoints", "adjoint", "反向", "后向", "逆向", "伴随"),
 }  # fmt: skip
-_SUFFIXES = ("automaticdifferentiation", "differentiation", "accumulation", "autodiff", "mode",
-             "ad", "自动微分", "自动求导", "模式", "累积", "积累", "求导", "微分", "传播")  # fmt: skip
-# The punctuation between a keyword and an explanation: brackets, slash, comma, colon, semicolon,
-# full stop, enumeration comma, dashes, question and exclamation marks, a line break, a hyphen with
-# spaces around it ("forward-mode" keeps its hyphen), a full stop followed by a space
-_SEPARATORS = r"[()（）\[\]【】/|,，:：;；。、—–!！?？\n]|\s-+\s|\.\s"
+# a Latin word may run into these ('reversemode', 'forwardAD'), never into other letters
+_SUFFIX = r"(?=$|[^a-z]|mode|ad\b|accumulation|differentiation|autodiff|sweep|pass)"
+_MENTION = re.compile(
+    "|".join(
+        (
+            rf"(?<![a-z])(?P<{mode}{i}>{re.escape(w)}){_SUFFIX}"
+            if w.isascii()
+            else f"(?P<{mode}{i}>{re.escape(w)})"
+        )  # fmt: skip
+        for mode, words in _WORDS.items()
+        for i, w in enumerate(sorted(words, key=len, reverse=True))
+    )
+)
+# a mention right after these is the mode not chosen: 'reverse rather than forward', '反向，不是正向'
+_NEGATION = re.compile(
+    r"(\b(not|no|never|instead|rather|than|over|unlike|vs|versus)\b[^.;:,!?]{0,12}|不是|不用|而非|并非|不|非|比|而不是|而不用)\s*$"
+)
+# two modes joined like this leave the choice open: 'forward or reverse', '正向或反向'
+_HEDGE = re.compile(r"^\s*(mode|模式)?\s*(or|and|/|或者?|还是|和|与|及)\s*$")
+_KEY = re.compile(r"(?:^|[\s,，;；\n])(?:情形|情况|case\s*)?([ABCabc])\s*[:：=）)]\s*", re.I)
 
 
 def _mode(value):
-    """Recognises 'Reverse mode', 'backprop', 'forward-mode AD', 'reverse (backward)', 'reverse: one
-    pass', their Chinese forms and so on: of the parts that punctuation separates, those that are
-    exactly a mode's name must agree."""
+    """The mode an answer names: the first one it mentions that is not put aside ('reverse (forward
+    would need 10⁶ passes)', 'backprop, not forward', '反向模式：因为只有一个输出'); None when it names
+    none, or two as alternatives ('forward or reverse')."""
     if not isinstance(value, str):
         return None
-    modes = {_mode_word(part) for part in re.split(_SEPARATORS, value) if part.strip()}
-    modes.discard(None)
-    return modes.pop() if len(modes) == 1 else None
+    text = value.lower()
+    mentions, previous = [], 0
+    for m in _MENTION.finditer(text):
+        mode = re.sub(r"\d+$", "", m.lastgroup)
+        if not _NEGATION.search(text[max(previous, m.start() - 20) : m.start()]):
+            mentions.append((m.start(), m.end(), mode))
+        previous = m.end()
+    if not mentions:
+        return None
+    (_, end, mode), rest = mentions[0], mentions[1:]
+    if rest and rest[0][2] != mode and _HEDGE.match(text[end : rest[0][0]]):
+        return None
+    return mode
 
 
-def _mode_word(text):
-    key = re.sub(r"[\s\-_.。!！'\"“”‘’`「」『』《》*]", "", text.lower())
-    stripped = True
-    while stripped:
-        stripped = False
-        for suffix in _SUFFIXES:
-            if key.endswith(suffix) and key[: -len(suffix)]:
-                key, stripped = key[: -len(suffix)], True
-    return next((mode for mode, words in _WORDS.items() if key in words), None)
+def _cases(text):
+    """'A: reverse, B: forward, C: forward' (or 'A：反向；B：正向；C：正向') as a dict."""
+    found = list(_KEY.finditer(text))
+    return {m.group(1).upper(): text[m.end() : (found[i + 1].start() if i + 1 < len(found) else len(text))] for i, m in enumerate(found)}  # fmt: skip
 
 
 def check_ex9(answer):
     if absent(answer):
         return missing("ex9_answer")
+    if isinstance(answer, str) and len(_cases(answer)) >= 2:
+        answer = _cases(answer)  # 'A: reverse, B: forward, C: forward'
     if isinstance(answer, (list, tuple)) and all(
         isinstance(p, (list, tuple)) and len(p) == 2 for p in answer
     ):

@@ -24,6 +24,9 @@ class Local:
     def grad_at(self, fn, value):
         return probes.grad_at(fn, value, core.session().deadline)
 
+    def trace_call(self, fn, x):
+        return probes.trace_call(fn, x, core.session().deadline)
+
     def variable(self, name):
         return self.namespace.get(name)
 

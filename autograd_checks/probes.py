@@ -53,6 +53,50 @@ def swap_call(namespace, name, replacement, fn, args, deadline):
         namespace[name] = original
 
 
+MAX_TRACE = 10_000  # torch operations recorded in one call
+
+
+def trace_call(fn, x, deadline):
+    """(fn(x), the torch operations it ran): [(name, value, inputs)] in order, where value is the
+    float an operation made (None unless it made one number) and inputs are the indices of the
+    earlier operations whose results it used (-1: x itself). What the checks of exercise 8 read
+    to tell how a derivative was computed: tangents along with the values, or adjoints after."""
+    from torch.overrides import TorchFunctionMode
+
+    made, keep, ops = {id(x): -1}, [x], []
+
+    def tensors(value):
+        if isinstance(value, torch.Tensor):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                yield from tensors(v)
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from tensors(v)
+
+    class Record(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            out = func(*args, **(kwargs or {}))
+            made_tensors = list(tensors(out))
+            if made_tensors and len(ops) < MAX_TRACE:  # (x.item(), x.dim() make no tensor)
+                inputs = sorted(
+                    {made[id(t)] for t in tensors([args, kwargs or {}]) if id(t) in made}
+                )
+                value = None
+                if isinstance(out, torch.Tensor) and out.numel() == 1 and out.is_floating_point():
+                    value = float(out.detach().reshape(()))
+                for t in made_tensors:
+                    made[id(t)] = len(ops)
+                    keep.append(t)
+                ops.append((getattr(func, "__name__", "?"), value, inputs))
+            return out
+
+    with Record():
+        result = run_limited(fn, (x,), deadline)
+    return result, ops
+
+
 def probe(t):
     """What replaces the original function in a swap test: its derivative is t² + 2."""
     return t**3 / 3 + 2 * t

@@ -21,6 +21,11 @@ CONTROL_FLOW = (ast.If, ast.IfExp, ast.While, ast.For, ast.comprehension) + (
     (ast.Match,) if hasattr(ast, "Match") else ()
 )
 MUTATORS = {"append", "extend", "insert", "add", "update", "copy_", "__setitem__"}
+CAS_MODULES = ("sympy", "symengine")  # computer algebra: a derivative "by hand" it is not
+FORWARD_WORDS = {"forward_ad", "make_dual", "unpack_dual", "jvp", "jacfwd", "linearize"}
+REVERSE_WORDS = {"backward", "vjp", "jacrev"}
+# Where cos only checks a result (an assert, a comparison): not how the result was made.
+CHECKING = {"allclose", "isclose", "equal", "assert_close", "assert_allclose"}
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
@@ -69,6 +74,22 @@ def assignments(tree):
             (line, t.id, v) for tg, v in pairs for t in ast.walk(tg) if isinstance(t, ast.Name)
         ]
     return sorted(found, key=lambda item: item[0])
+
+
+def _walk_making(tree):
+    """ast.walk, without entering what only checks a result: asserts and comparisons such as
+    torch.allclose(got, torch.cos(x))."""
+    todo = [tree]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, ast.Assert):
+            continue
+        if isinstance(n, ast.Call):
+            called = n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", "")
+            if called in CHECKING:
+                continue
+        yield n
+        todo += list(ast.iter_child_nodes(n))
 
 
 class Binding:
@@ -178,7 +199,7 @@ class Program:
         torch.func (aliases such as import torch.func as tf and from torch import func included);
         with grad_attr=True, .grad too."""
         attrs = (
-            {"backward", "grad", "autograd", "func"}
+            {"backward", "grad", "autograd", "func", "grad_fn"}
             if grad_attr
             else {"backward", "requires_grad_", "autograd", "func"}
         )
@@ -199,17 +220,18 @@ class Program:
 
     # ---- an answer's code
     def definition(self, name):
-        """The syntax tree of what the name is bound to: its def, or the assignment statement (a
-        lambda, a call); None for an import or a name the cells never bind."""
+        """The syntax tree of what the name is bound to: its def or class, or the assignment
+        statement (a lambda, a call); None for an import or a name the cells never bind."""
         b = self.binding(name) if name else None
-        if b is None or b.kind not in ("def", "assign"):
+        if b is None or b.kind not in ("def", "class", "assign"):
             return None
         return b.node
 
     def family(self, name, root=None, depth=2):
-        """[(name, tree)]: the answer's code and that of the functions it uses that the cells
-        define, and theirs (to see the code of helpers too); root: the tree of the answer when the
-        cells do not bind it (e.g. inspect.getsource in the workbook)."""
+        """[(name, tree)]: the answer's code and that of the functions and classes it uses that the
+        cells define, and theirs (to see the code of helpers, and of a callable object's class);
+        root: the tree of the answer when the cells do not bind it (e.g. inspect.getsource in the
+        workbook)."""
         tree = self.definition(name) if root is None else root
         if tree is None:
             return []
@@ -225,7 +247,8 @@ class Program:
             for other in sorted(names):
                 b = self.binding(other)
                 helper = b is not None and (
-                    b.kind == "def" or (b.kind == "assign" and isinstance(b.value, ast.Lambda))
+                    b.kind in ("def", "class")
+                    or (b.kind == "assign" and isinstance(b.value, ast.Lambda))
                 )
                 if helper and other != n:
                     todo.append((other, b.node, d + 1))
@@ -245,6 +268,71 @@ class Program:
             if any(self.autograd_node(n, local) for n in ast.walk(tree)):
                 return True
         return False
+
+    def reached(self, name, root=None, depth=4):
+        """The syntax trees of the answer's family, and of what the names they use were assigned
+        (`d = sympy.lambdify(...)`, `h = 1e-6j`), and so on, a few steps deep."""
+        trees = [t for _, t in self.family(name, root)]
+        seen, todo = set(), [(t, 0) for t in trees]
+        while todo:
+            tree, d = todo.pop()
+            for n in ast.walk(tree) if d < depth else ():
+                b = self.binding(n.id) if isinstance(n, ast.Name) and n.id not in seen else None
+                if b is not None and b.kind == "assign" and b.value is not None:
+                    seen.add(n.id)
+                    trees.append(b.value)
+                    todo.append((b.value, d + 1))
+        return trees
+
+    def uses_module(self, name, modules, root=None):
+        """Whether the answer, a helper, or what they use imports or names something of these
+        modules."""
+        for tree in self.reached(name, root):
+            for n in ast.walk(tree):
+                found = None
+                if isinstance(n, ast.Import):
+                    found = [a.name for a in n.names]
+                elif isinstance(n, ast.ImportFrom):
+                    found = [n.module or ""]
+                elif isinstance(n, (ast.Name, ast.Attribute)):
+                    found = [self.path(n) or ""]
+                if found and any(f.split(".")[0] in modules for f in found):
+                    return True
+        return False
+
+    def uses_complex(self, name, root=None):
+        """Whether the answer or a helper computes with complex numbers (a complex step)."""
+        words = {"imag", "complex", "view_as_real", "cfloat", "complex64", "complex128", "cdouble"}
+        for tree in self.reached(name, root):
+            for n in ast.walk(tree):
+                if isinstance(n, ast.Constant) and isinstance(n.value, complex):
+                    return True
+                if (isinstance(n, ast.Attribute) and n.attr in words) or (
+                    isinstance(n, ast.Name) and n.id in words
+                ):
+                    return True
+        return False
+
+    def ad_modes(self, name, root=None):
+        """The modes of automatic differentiation the answer's code asks PyTorch for: 'forward'
+        (forward_ad, jvp, jacfwd), 'reverse' (backward, autograd.grad, vjp, jacrev, torch.func.grad)."""
+        found = set()
+        for _, tree in self.family(name, root):
+            for n in ast.walk(tree):
+                word = n.attr if isinstance(n, ast.Attribute) else n.id if isinstance(n, ast.Name) else None  # fmt: skip
+                path = self.path(n) or "" if isinstance(n, (ast.Name, ast.Attribute)) else ""
+                if isinstance(n, ast.ImportFrom):
+                    words = {a.name for a in n.names} | {(n.module or "").rsplit(".", 1)[-1]}
+                    found |= {"forward"} if words & FORWARD_WORDS else set()
+                    found |= {"reverse"} if words & REVERSE_WORDS else set()
+                if word in FORWARD_WORDS or path.rsplit(".", 1)[-1] in FORWARD_WORDS:
+                    found.add("forward")
+                if word in REVERSE_WORDS or path.rsplit(".", 1)[-1] in REVERSE_WORDS:
+                    found.add("reverse")
+                if word == "grad" and (path.startswith(AUTOGRAD_MODULES) or (
+                    isinstance(n, ast.Attribute) and (self.path(n.value) or "").startswith(AUTOGRAD_MODULES))):  # fmt: skip
+                    found.add("reverse")
+        return found
 
     def free_names(self, name, root=None):
         """The names the answer's code and its helpers use from the namespace, helper by helper."""
@@ -297,7 +385,7 @@ class Program:
         nodes = [n for v in values for n in ast.walk(v)]
         for fn in functions:
             for _, tree in self.family(fn):
-                nodes += [n for n in ast.walk(tree) if self.is_cos(n)]
+                nodes += [n for n in _walk_making(tree) if self.is_cos(n)]
         if any(self.is_cos(n) for n in nodes):
             return "cos"
         if any(self.autograd_node(n, set(), grad_attr=True) for n in nodes) or any(

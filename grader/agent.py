@@ -14,6 +14,7 @@ change any of it; whatever it makes the agent reply is parsed as data, an answer
   the checks' own functions (by source), plain values.
 - grad_at {fn, value, remaining}: (fn(x), dfn/dx by autograd, autograd's error) at x = value.
 - swap_call {fn, name, replacement, args, remaining}: fn(*args) with a global swapped (probes.py).
+- trace_call {fn, args, remaining}: fn(x) and the torch operations it ran (probes.trace_call).
 Replies: {"value": ...}, {"error": {type, message}}, {"timeout": true} or {"agent_error": text}.
 """
 
@@ -68,10 +69,11 @@ def encode(value, depth=0):
     if depth < MAX_DEPTH and kind is dict:
         items = list(value.items())[:MAX_ITEMS]
         return {**head, "t": "dict", "items": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in items]}  # fmt: skip
-    if callable(value):
+    listed = hasattr(value, "__iter__") and hasattr(value, "__len__")  # an edge view is data
+    if callable(value) and not listed:
         return {**head, "t": "function", "is_function": inspect.isfunction(value)}
     found = {**head, "t": "object"}
-    if depth < MAX_DEPTH and hasattr(value, "__iter__") and hasattr(value, "__len__"):
+    if depth < MAX_DEPTH and listed:
         try:
             if len(value) <= MAX_ITEMS:
                 found["items"] = [encode(v, depth + 1) for v in list(value)[:MAX_ITEMS]]
@@ -92,6 +94,9 @@ def _tensor(t):
 
 
 def _numpy(a):
+    if a.dtype.kind in "USO" and type(a).__name__ == "ndarray":  # strings: a row of names is a list
+        items = [encode(v, 1) for v in a.tolist()[:MAX_ITEMS]] if a.ndim else None
+        return {"t": "object", "items": items}
     found = {"t": "ndarray" if hasattr(a, "shape") and type(a).__name__ == "ndarray" else "npscalar",
              "dtype": str(a.dtype), "shape": list(getattr(a, "shape", ()))}  # fmt: skip
     if a.dtype.kind in "biuf" and getattr(a, "size", 1) <= MAX_NUMEL:
@@ -168,6 +173,17 @@ class Agent:
         fn, args = self._object(request["fn"]), [self._arg(a) for a in request["args"]]
         replacement, deadline = self._arg(request["replacement"]), self._deadline(request)
         return self._outcome(deadline, lambda: probes.swap_call(self.namespace, request["name"], replacement, fn, args, deadline))  # fmt: skip
+
+    def op_trace_call(self, request):
+        fn, (x,) = self._object(request["fn"]), [self._arg(a) for a in request["args"]]
+        deadline = self._deadline(request)
+        try:
+            result, ops = probes.trace_call(fn, x, deadline)
+            return {"value": [run_limited(encode, (result,), deadline), [list(op) for op in ops]]}
+        except TimeUp:
+            return {"timeout": True}
+        except Exception as err:  # noqa: BLE001
+            return {"error": error(err)}
 
     def op_grad_at(self, request):
         fn, deadline = self._object(request["fn"]), self._deadline(request)

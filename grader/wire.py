@@ -298,6 +298,20 @@ class Remote:
         y, auto = decode(found[0]), decode(found[1])
         return y, auto, None if found[2] is None else remote_error(found[2])
 
+    def trace_call(self, fn, x):
+        found = self._ask({"op": "trace_call", "fn": self._ref(fn), "args": [argument(x)]})
+        if not isinstance(found, list) or len(found) != 2 or not isinstance(found[1], list):
+            raise ReplyError("a malformed reply to trace_call")
+        ops = []
+        for op in found[1][: probes.MAX_TRACE]:
+            if not (isinstance(op, list) and len(op) == 3 and isinstance(op[0], str) and isinstance(op[2], list)):  # fmt: skip
+                raise ReplyError("a malformed trace")
+            value = (
+                op[1] if isinstance(op[1], (int, float)) and not isinstance(op[1], bool) else None
+            )
+            ops.append((op[0][:50], value, [i for i in op[2] if isinstance(i, int) and not isinstance(i, bool)]))  # fmt: skip
+        return decode(found[0]), ops
+
     def swap_call(self, fn, name, replacement, args):
         if replacement is not probes.probe:
             raise TypeError("only the checks' probe replaces a student's function")

@@ -756,7 +756,7 @@ def g_prime(x):
     if x < 4:
         return 3 * x**2 - 4
     return 3 * x - 4
-""", "check_ex4(g, g_prime)", False, "g_prime(4.6)"),
+""", "check_ex4(g, g_prime)", False, "g_prime(4.25)"),
     ("ex4-wrong-for-large-negative-x", """
 def g(x):
     if x > 0:
@@ -956,18 +956,55 @@ def df_dx(x):
     ("ex8-numpy-pair", """
 import numpy as np
 def forward_mode(x):
-    t = x.item()
-    return np.array([math.log(t**2) * math.sin(t) + 1 / t,
-                     2 / t * math.sin(t) + math.log(t**2) * math.cos(t) - t**-2])
-reverse_mode = forward_mode
+    u1, du1 = x**2, 2 * x
+    u2, du2 = torch.log(u1), du1 / u1
+    u3, du3 = torch.sin(x), torch.cos(x)
+    u4, du4 = u2 * u3, du2 * u3 + u2 * du3
+    u5, du5 = 1 / x, -1 / x**2
+    return np.array([(u4 + u5).item(), (du4 + du5).item()])
+def reverse_mode(x):
+    u1 = x**2; u2 = torch.log(u1); u3 = torch.sin(x); u4 = u2 * u3; u5 = 1 / x
+    u2_bar, u3_bar = u3, u2
+    u1_bar = u2_bar / u1
+    x_bar = u1_bar * 2 * x + u3_bar * torch.cos(x) - 1 / x**2
+    return np.array([(u4 + u5).item(), x_bar.item()])
 """, "check_ex8(forward_mode, reverse_mode)", True, "正确"),
     ("ex8-numpy-scalars", """
 import numpy as np
 def forward_mode(x):
-    t = np.float64(x.item())
-    return np.log(t**2) * np.sin(t) + 1 / t, 2 / t * np.sin(t) + np.log(t**2) * np.cos(t) - t**-2
-reverse_mode = forward_mode
+    u1, du1 = x**2, 2 * x
+    u2, du2 = torch.log(u1), du1 / u1
+    u3, du3 = torch.sin(x), torch.cos(x)
+    u4, du4 = u2 * u3, du2 * u3 + u2 * du3
+    u5, du5 = 1 / x, -1 / x**2
+    return np.float64((u4 + u5).item()), np.float64((du4 + du5).item())
+def reverse_mode(x):
+    u1 = x**2; u2 = torch.log(u1); u3 = torch.sin(x); u4 = u2 * u3; u5 = 1 / x
+    u1_bar = u3 / u1
+    x_bar = u1_bar * 2 * x + u2 * torch.cos(x) - 1 / x**2
+    return np.float64((u4 + u5).item()), np.float64(x_bar.item())
 """, "check_ex8(forward_mode, reverse_mode)", True, "正确"),
+    ("ex8-python-floats-closed-form", """
+def forward_mode(x):
+    t = x.item()
+    return math.log(t**2) * math.sin(t) + 1 / t, 2 / t * math.sin(t) + math.log(t**2) * math.cos(t) - t**-2
+reverse_mode = forward_mode
+""", "check_ex8(forward_mode, reverse_mode)", False, "同一个函数"),
+    ("ex8-python-floats-by-hand", """
+def forward_mode(x):
+    t = x.item()
+    u1, du1 = t**2, 2 * t
+    u2, du2 = math.log(u1), du1 / u1
+    u3, du3 = math.sin(t), math.cos(t)
+    u4, du4 = u2 * u3, du2 * u3 + u2 * du3
+    u5, du5 = 1 / t, -1 / t**2
+    return u4 + u5, du4 + du5
+def reverse_mode(x):
+    t = x.item()
+    u1 = t**2; u2 = math.log(u1); u3 = math.sin(t); u4 = u2 * u3; u5 = 1 / t
+    u1_bar = u3 / u1
+    return u4 + u5, u1_bar * 2 * t + u2 * math.cos(t) - 1 / t**2
+""", "check_ex8(forward_mode, reverse_mode)", False, "torch 的运算"),
     ("ex8-hangs", """
 def forward_mode(x):
     return torch.log(x**2) * torch.sin(x) + 1 / x, 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
@@ -983,8 +1020,595 @@ def reverse_mode(x):
     ("ex9-chinese-punctuation", 'ex9_answer = {"A": "反向。只要一遍", "B": "正向、三遍", "C": "正向；省内存"}', "check_ex9(ex9_answer)", True, "正确"),
     ("ex9-reason-names-the-other-mode", 'ex9_answer = {"A": "reverse: forward would need 10⁶ passes", "B": "forward (reverse would need 1000)", "C": "正向——反向要保存中间结果"}', "check_ex9(ex9_answer)", True, "正确"),
     ("ex9-quoted-and-case-labels", 'ex9_answer = ["A: \'reverse\'", "B: “forward”", "C: forward"]', "check_ex9(ex9_answer)", True, "正确"),
-    ("ex9-reason-without-punctuation", 'ex9_answer = {"A": "reverse because the loss is a scalar", "B": "forward", "C": "forward"}', "check_ex9(ex9_answer)", False, "用标点"),
+    ("ex9-reason-without-punctuation", 'ex9_answer = {"A": "reverse because the loss is a scalar", "B": "forward", "C": "forward"}', "check_ex9(ex9_answer)", True, "正确"),
     ("ex9-wrong-with-a-reason", 'ex9_answer = {"A": "forward: one pass per parameter", "B": "forward", "C": "forward"}', "check_ex9(ex9_answer)", False, "10⁶"),
+    # ---- the method: numerical routes, disguised autograd, computer algebra, complex steps, and honest forms
+    # ======== method not verified: ex1 with a finite difference instead of autograd twice
+    # hint: a finite difference is not autograd; differentiate twice with torch.autograd.grad(..., create_graph=True)
+    ("ex1-finite-difference-second", """
+def second_derivative(f, x):
+    h = 1e-4
+    return (f(x + h) - 2 * f(x) + f(x - h)) / h**2
+""", "check_ex1(second_derivative)", False, "create_graph=True"),
+    # hint: the same, a difference quotient of a difference quotient (in a helper) is still not autograd
+    ("ex1-nested-difference-in-a-helper", """
+def central(g, x, h=1e-4):
+    return (g(x + h) - g(x - h)) / (2 * h)
+
+def second_derivative(f, x):
+    return central(lambda t: central(f, t), x)
+""", "check_ex1(second_derivative)", False, "create_graph=True"),
+    # hint: the first derivative is autograd but the second is a difference of it: keep the first one's
+    # graph (create_graph=True) and differentiate it with autograd again
+    ("ex1-autograd-then-difference", """
+def second_derivative(f, x):
+    def first(t):
+        t = t.detach().requires_grad_(True)
+        return torch.autograd.grad(f(t).sum(), t)[0]
+    h = 1e-5
+    return (first(x + h) - first(x - h)) / (2 * h)
+""", "check_ex1(second_derivative)", False, "create_graph=True"),
+    ("ex1-hessian-diagonal", """
+def second_derivative(f, x):
+    H = torch.autograd.functional.hessian(lambda t: f(t).sum(), x)
+    return H.diagonal()  # f 逐元素作用，Hessian 是对角的
+""", "check_ex1(second_derivative)", True, "正确"),
+    ("ex1-forward-over-reverse", """
+from torch.func import grad, jvp
+
+def second_derivative(f, x):
+    df = grad(lambda t: f(t).sum())
+    return jvp(df, (x,), (torch.ones_like(x),))[1]
+""", "check_ex1(second_derivative)", True, "正确"),
+
+    # ======== method not verified: ex3 with d / a or a finite difference instead of reading a.grad
+    # hint: right numbers (f happens to be linear), but not from backpropagation: d.sum().backward(), then a.grad
+    ("ex3-d-over-a", """
+a = torch.randn(size=(3,), requires_grad=True)
+d = f(a)
+ex3_answer = d / a  # f 是线性的：d = k·a，所以导数就是 d / a
+""", "check_ex3(a, ex3_answer)", False, "a.grad"),
+    ("ex3-d-over-a-detached", """
+a = torch.randn(size=(3,), requires_grad=True)
+with torch.no_grad():
+    ex3_answer = f(a) / a
+""", "check_ex3(a, ex3_answer)", False, "a.grad"),
+    # hint: a finite difference is not the gradient autograd computed; backpropagate from d.sum() and read a.grad
+    ("ex3-finite-difference", """
+a = torch.randn(size=(3,), requires_grad=True)
+a64, h = a.detach().double(), 1e-6
+ex3_answer = torch.stack([(f(a64 + h * e).sum() - f(a64 - h * e).sum()) / (2 * h)
+                          for e in torch.eye(3, dtype=torch.float64)])
+""", "check_ex3(a, ex3_answer)", False, "a.grad"),
+    ("ex3-functional-vjp", """
+a = torch.randn(size=(3,), requires_grad=True)
+d, ex3_answer = torch.autograd.functional.vjp(f, a, torch.ones(3))
+""", "check_ex3(a, ex3_answer)", True, "正确"),
+    ("ex3-matrix-gradient-of-ones", """
+a = torch.randn(size=(2, 2), requires_grad=True)
+d = f(a)
+d.backward(gradient=torch.ones(2, 2))
+ex3_answer = a.grad
+""", "check_ex3(a, ex3_answer)", True, "正确"),
+
+    # ======== method not verified: ex8 (forward: tangents from x to f; reverse: adjoints from f back to x)
+    # hint: difference quotients, forward or backward, are neither mode: carry u̇ forwards, ū backwards
+    ("ex8-difference-quotients", """
+def f(x):
+    return torch.log(x**2) * torch.sin(x) + 1 / x
+
+def forward_mode(x):
+    h = 1e-7
+    return f(x), (f(x + h) - f(x)) / h  # 从 x 往前走一步
+
+def reverse_mode(x):
+    h = 1e-7
+    return f(x), (f(x) - f(x - h)) / h  # 从 x 往回退一步
+""", "check_ex8(forward_mode, reverse_mode)", False, "数值差分"),
+    ("ex8-central-differences", """
+def f(x):
+    return torch.log(x**2) * torch.sin(x) + 1 / x
+
+def forward_mode(x, h=1e-6):
+    return f(x), (f(x + h) - f(x - h)) / (2 * h)
+
+reverse_mode = forward_mode
+""", "check_ex8(forward_mode, reverse_mode)", False, "数值差分"),
+    # hint: forward_mode carries adjoints from f back to x and reverse_mode tangents from x to f: swap them
+    ("ex8-swapped-modes", """
+def forward_mode(x):
+    u1 = x**2; u2 = torch.log(u1); u3 = torch.sin(x); u4 = u2 * u3; u5 = 1 / x
+    u4_bar = u5_bar = 1.0
+    u2_bar, u3_bar = u4_bar * u3, u4_bar * u2
+    u1_bar = u2_bar / u1
+    x_bar = u1_bar * 2 * x + u3_bar * torch.cos(x) - u5_bar / x**2
+    return u4 + u5, x_bar
+
+def reverse_mode(x):
+    u1, du1 = x**2, 2 * x
+    u2, du2 = torch.log(u1), du1 / u1
+    u3, du3 = torch.sin(x), torch.cos(x)
+    u4, du4 = u2 * u3, du2 * u3 + u2 * du3
+    u5, du5 = 1 / x, -1 / x**2
+    return u4 + u5, du4 + du5
+""", "check_ex8(forward_mode, reverse_mode)", False, "两种模式写反了"),
+    # hint: the same, with PyTorch's APIs: backward() is reverse mode, jvp is forward mode
+    ("ex8-apis-swapped", """
+def f(x):
+    return torch.log(x**2) * torch.sin(x) + 1 / x
+
+def forward_mode(x):
+    x = x.clone().requires_grad_(True)
+    y = f(x)
+    y.backward()
+    return y.detach(), x.grad
+
+def reverse_mode(x):
+    return torch.func.jvp(f, (x,), (torch.ones_like(x),))
+""", "check_ex8(forward_mode, reverse_mode)", False, "两种模式写反了"),
+    # hint: reverse_mode is forward_mode itself: write the adjoint sweep, from f̄ = 1 back to x̄
+    ("ex8-reverse-mode-is-forward-mode", """
+def forward_mode(x):
+    u1, du1 = x**2, 2 * x
+    u2, du2 = torch.log(u1), du1 / u1
+    u3, du3 = torch.sin(x), torch.cos(x)
+    u4, du4 = u2 * u3, du2 * u3 + u2 * du3
+    u5, du5 = 1 / x, -1 / x**2
+    return u4 + u5, du4 + du5
+
+reverse_mode = forward_mode  # 两种顺序结果一样
+""", "check_ex8(forward_mode, reverse_mode)", False, "是同一个函数"),
+    # hint: both return the finished formula for df/dx: forward mode carries u̇ᵢ through the graph, reverse mode ūᵢ
+    ("ex8-closed-form-in-both", """
+def forward_mode(x):
+    f = torch.log(x**2) * torch.sin(x) + 1 / x
+    return f, 2 * torch.sin(x) / x + torch.log(x**2) * torch.cos(x) - 1 / x**2
+
+def reverse_mode(x):
+    f = torch.log(x**2) * torch.sin(x) + 1 / x
+    return f, -1 / x**2 + torch.log(x**2) * torch.cos(x) + 2 * torch.sin(x) / x  # 倒过来加
+""", "check_ex8(forward_mode, reverse_mode)", False, "u̇"),
+    ("ex8-closed-form-in-a-shared-helper", """
+def f_and_df(x):
+    f = torch.log(x**2) * torch.sin(x) + 1 / x
+    return f, 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
+
+def forward_mode(x):
+    return f_and_df(x)
+
+def reverse_mode(x):
+    return f_and_df(x)
+""", "check_ex8(forward_mode, reverse_mode)", False, "u̇"),
+    ("ex8-forward-ad-and-vjp", """
+import torch.autograd.forward_ad as fwAD
+
+def f(x):
+    return torch.log(x**2) * torch.sin(x) + 1 / x
+
+def forward_mode(x):
+    with fwAD.dual_level():
+        value, tangent = fwAD.unpack_dual(f(fwAD.make_dual(x, torch.ones_like(x))))
+    return value, tangent
+
+def reverse_mode(x):
+    value, pullback = torch.func.vjp(f, x)
+    (x_bar,) = pullback(torch.ones_like(value))
+    return value, x_bar
+""", "check_ex8(forward_mode, reverse_mode)", True, "正确"),
+    ("ex8-dual-class-and-adjoint-dict", """
+class Dual:
+    def __init__(self, val, dot):
+        self.val, self.dot = val, dot
+
+    def __add__(self, other):
+        return Dual(self.val + other.val, self.dot + other.dot)
+
+    def __mul__(self, other):
+        return Dual(self.val * other.val, self.dot * other.val + self.val * other.dot)
+
+def d_square(a): return Dual(a.val**2, 2 * a.val * a.dot)
+def d_log(a): return Dual(torch.log(a.val), a.dot / a.val)
+def d_sin(a): return Dual(torch.sin(a.val), torch.cos(a.val) * a.dot)
+def d_recip(a): return Dual(1 / a.val, -a.dot / a.val**2)
+
+def forward_mode(x):
+    x = Dual(x, torch.ones_like(x))
+    f = d_log(d_square(x)) * d_sin(x) + d_recip(x)
+    return f.val, f.dot
+
+def reverse_mode(x):
+    u = {"x": x}
+    u["u1"] = x**2
+    u["u2"] = torch.log(u["u1"])
+    u["u3"] = torch.sin(x)
+    u["u4"] = u["u2"] * u["u3"]
+    u["u5"] = 1 / x
+    f = u["u4"] + u["u5"]
+    bar = dict.fromkeys(u, 0.0)
+    bar["u4"] += 1.0
+    bar["u5"] += 1.0
+    bar["u2"] += bar["u4"] * u["u3"]
+    bar["u3"] += bar["u4"] * u["u2"]
+    bar["u1"] += bar["u2"] / u["u1"]
+    bar["x"] += bar["u1"] * 2 * x
+    bar["x"] += bar["u3"] * torch.cos(x)
+    bar["x"] += bar["u5"] * (-1 / x**2)
+    return f, bar["x"]
+""", "check_ex8(forward_mode, reverse_mode)", True, "正确"),
+    ("ex8-dot-names-and-accumulated-bar", """
+def forward_mode(x):
+    u1 = x**2;          u1_dot = 2 * x
+    u2 = torch.log(u1); u2_dot = u1_dot / u1
+    u3 = torch.sin(x);  u3_dot = torch.cos(x)
+    u4 = u2 * u3;       u4_dot = u2_dot * u3 + u2 * u3_dot
+    u5 = x**-1;         u5_dot = -x**-2
+    return u4 + u5, u4_dot + u5_dot
+
+def reverse_mode(x):
+    u1 = x**2; u2 = torch.log(u1); u3 = torch.sin(x); u4 = u2 * u3; u5 = x**-1
+    f_bar = 1.0
+    u4_bar = f_bar
+    u5_bar = f_bar
+    u3_bar = u4_bar * u2
+    u2_bar = u4_bar * u3
+    u1_bar = u2_bar * (1 / u1)
+    x_bar = 0.0
+    x_bar += u1_bar * 2 * x
+    x_bar += u3_bar * torch.cos(x)
+    x_bar += u5_bar * (-x**-2)
+    return u4 + u5, x_bar
+""", "check_ex8(forward_mode, reverse_mode)", True, "正确"),
+
+    # ======== disguised autograd / shortcuts where ex4 asks for g_prime by hand
+    # hint: torch.func.grad(g) is autograd; work out g's derivative by hand
+    ("ex4-torch-func-grad-of-g", """
+def g(x):
+    if x > 0:
+        return x**3
+    return torch.sin(x)
+
+g_prime = torch.func.grad(g)
+""", "check_ex4(g, g_prime)", False, "手推"),
+    ("ex4-grad-imported-under-another-name", """
+from torch.func import grad as derivative
+
+def g(x):
+    if x > 1:
+        return x**2 - 1
+    return torch.exp(x - 1) - 1
+
+g_prime = derivative(g)
+""", "check_ex4(g, g_prime)", False, "手推"),
+    # hint: the helper behind functools.partial runs backward(): autograd, not a formula by hand
+    ("ex4-autograd-through-partial", """
+from functools import partial
+
+def g(x):
+    if x < 0:
+        return x**2
+    return torch.exp(-x)
+
+def derivative(fn, x):
+    x = x.detach().requires_grad_(True)
+    fn(x).backward()
+    return x.grad
+
+g_prime = partial(derivative, g)
+""", "check_ex4(g, g_prime)", False, "手推"),
+    # hint: the instance's __call__ runs torch.autograd.grad: autograd, not a formula by hand
+    ("ex4-autograd-in-a-callable-class", """
+class Derivative:
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, x):
+        x = x.detach().clone().requires_grad_(True)
+        (dx,) = torch.autograd.grad(self.fn(x), x)
+        return dx
+
+def g(x):
+    if x > 0:
+        return x * torch.sin(x)
+    return x**3
+
+g_prime = Derivative(g)
+""", "check_ex4(g, g_prime)", False, "手推"),
+    # hint: sympy.diff is a computer algebra system doing the derivation: work it out by hand
+    ("ex4-sympy-diff", """
+import sympy as sp
+
+t = sp.symbols("t")
+d_right = sp.lambdify(t, sp.diff(t**3 - 2 * t, t))
+d_left = sp.lambdify(t, sp.diff(sp.exp(t) * sp.cos(t), t))
+
+def g(x):
+    if x > 1:
+        return x**3 - 2 * x
+    return torch.exp(x) * torch.cos(x)
+
+def g_prime(x):
+    return d_right(x.item()) if x > 1 else d_left(x.item())
+""", "check_ex4(g, g_prime)", False, "sympy"),
+    # hint: a complex-step derivative, Im f(x + ih) / h, is numerical differentiation, not a formula by hand
+    ("ex4-complex-step-on-the-formula", """
+def g(x):
+    if x > 0:
+        return torch.sin(x) * x
+    return x**3
+
+def g_prime(x):
+    h = 1e-30
+    z = x + 1j * h
+    if x > 0:
+        return (torch.sin(z) * z).imag / h
+    return (z**3).imag / h
+""", "check_ex4(g, g_prime)", False, "复数步长"),
+    ("ex4-complex-step-through-g", """
+def g(x):
+    if x.real > 0:
+        return torch.sin(x) * x
+    return x**3
+
+def g_prime(x):
+    h = 1e-30
+    return g(x + 1j * h).imag / h
+""", "check_ex4(g, g_prime)", False, "复数步长"),
+    # hint: on 1 < x < 1.5, g takes its x > 1 branch (slope 3) while g_prime still says 2x + 1: its boundary must be g's
+    ("ex4-branch-point-differs-between-the-points", """
+def g(x):
+    if x > 1:
+        return 3 * x - 1
+    return x**2 + x
+
+def g_prime(x):
+    if x > 1.5:
+        return 3.0
+    return 2 * x + 1
+""", "check_ex4(g, g_prime)", False, "其他点"),
+    ("ex4-branch-point-differs-across-a-point", """
+def g(x):
+    if x < 2:
+        return x**2
+    return 4 * x - 4
+
+def g_prime(x):
+    return 2 * x if x < 3 else 4.0
+""", "check_ex4(g, g_prime)", False, "其他点"),
+    ("ex4-by-hand-then-compared-with-autograd", """
+def g(x):
+    while x.abs() > 1:
+        x = x / 2
+    return x**2
+
+def g_prime(x):
+    k = 1.0
+    while abs(x.item()) * k > 1:
+        k /= 2
+    return 2 * x * k**2
+
+t = torch.tensor(3.7, requires_grad=True)
+g(t).backward()
+print(t.grad, g_prime(torch.tensor(3.7)))  # 和自动求导对一下
+""", "check_ex4(g, g_prime)", True, "正确"),
+    ("ex4-by-hand-then-checked-with-sympy", """
+import sympy as sp
+
+def g(x):
+    if x > 0:
+        return x**3
+    return torch.sin(x)
+
+def g_prime(x):
+    return 3 * x**2 if x > 0 else torch.cos(x)
+
+s = sp.symbols("s")
+assert sp.diff(s**3, s) == 3 * s**2 and sp.diff(sp.sin(s), s) == sp.cos(s)  # 用 sympy 核对手推的结果
+""", "check_ex4(g, g_prime)", True, "正确"),
+
+    # ======== disguised autograd / shortcuts where ex7 asks for df_dx by the chain rule
+    ("ex7-vmap-grad-of-own-f", """
+def f(x):
+    return torch.log(x**2) * torch.sin(x) + 1 / x
+
+df_dx = torch.func.vmap(torch.func.grad(f))
+""", "check_ex7(df_dx)", False, "自动求导"),
+    ("ex7-autograd-through-partial", """
+from functools import partial
+
+def f(x):
+    return torch.log(x**2) * torch.sin(x) + 1 / x
+
+def derivative(fn, x):
+    x = x.detach().clone().requires_grad_(True)
+    fn(x).sum().backward()
+    return x.grad
+
+df_dx = partial(derivative, f)
+""", "check_ex7(df_dx)", False, "自动求导"),
+    ("ex7-autograd-in-a-callable-class", """
+class Grad:
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, x):
+        x = x.detach().clone().requires_grad_(True)
+        (dx,) = torch.autograd.grad(self.fn(x).sum(), x)
+        return dx
+
+df_dx = Grad(lambda t: torch.log(t**2) * torch.sin(t) + 1 / t)
+""", "check_ex7(df_dx)", False, "自动求导"),
+    # hint: sympy.diff did the chain rule for you: write the formula yourself, path by path on the graph
+    ("ex7-sympy-diff-lambdified", """
+import sympy as sp
+
+s = sp.symbols("s")
+expr = sp.log(s**2) * sp.sin(s) + 1 / s
+df_dx = sp.lambdify(s, sp.diff(expr, s), modules=[{"log": torch.log, "sin": torch.sin, "cos": torch.cos}])
+""", "check_ex7(df_dx)", False, "sympy"),
+    # hint: Im f(x + ih) / h is a complex-step derivative, numerical differentiation: use the chain rule
+    ("ex7-complex-step-inline", """
+def df_dx(x):
+    h = 1e-30
+    z = x + 1j * h
+    F = torch.log(z**2) * torch.sin(z) + 1 / z
+    return F.imag / h
+""", "check_ex7(df_dx)", False, "复数步长"),
+    ("ex7-complex-step-of-own-f", """
+def f(x):
+    return torch.log(x**2) * torch.sin(x) + 1 / x
+
+def df_dx(x):
+    return f(x + 1e-30j).imag / 1e-30
+""", "check_ex7(df_dx)", False, "复数步长"),
+    ("ex7-chain-rule-helpers", """
+def d_log(u, du):
+    return du / u
+
+def d_mul(u, du, v, dv):
+    return du * v + u * dv
+
+def df_dx(x):
+    u1, du1 = x**2, 2 * x
+    u2, du2 = torch.log(u1), d_log(u1, du1)
+    u3, du3 = torch.sin(x), torch.cos(x)
+    return d_mul(u2, du2, u3, du3) + (-1) * x**-2
+""", "check_ex7(df_dx)", True, "正确"),
+    ("ex7-by-hand-then-checked-with-sympy", """
+import sympy as sp
+
+def df_dx(x):
+    return 2 / x * torch.sin(x) + torch.log(x**2) * torch.cos(x) - x**-2
+
+s = sp.symbols("s")
+mine = 2 / s * sp.sin(s) + sp.log(s**2) * sp.cos(s) - s**-2
+print(sp.simplify(sp.diff(sp.log(s**2) * sp.sin(s) + 1 / s, s) - mine))  # 0：手推的没错
+""", "check_ex7(df_dx)", True, "正确"),
+
+    # ======== honest ex5 answers (dy_dx from autograd) that must be accepted
+    ("ex5-helper-asserts-against-cos", """
+def autograd_derivative(fn, t):
+    t = t.detach().clone().requires_grad_(True)
+    fn(t).sum().backward()
+    assert torch.allclose(t.grad, torch.cos(t.detach()), atol=1e-6)  # cos 只用来核对
+    return t.grad
+
+dy_dx = autograd_derivative(torch.sin, x)
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-autograd-grad-in-float64", """
+x64 = x.detach().to(torch.float64).requires_grad_(True)
+(dy_dx,) = torch.autograd.grad(torch.sin(x64), x64, grad_outputs=torch.ones_like(x64))
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-float64-cast-back", """
+x64 = x.detach().double().requires_grad_(True)
+torch.sin(x64).sum().backward()
+dy_dx = x64.grad.float()
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-double-inside-the-graph", """
+torch.sin(x.double()).sum().backward()
+dy_dx = x.grad
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-grad-fn-called-directly", """
+dy_dx = y.grad_fn(torch.ones_like(y))
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-grad-fn-through-a-name", """
+node = y.grad_fn  # SinBackward0
+dy_dx = node(torch.ones(101))
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-functional-vjp", """
+from torch.autograd.functional import vjp
+_, dy_dx = vjp(torch.sin, x.detach(), torch.ones_like(x))
+""", "check_ex5(x, dy_dx)", True, "正确"),
+    ("ex5-helper-returns-cos-after-backward", """
+def derivative(fn, t):
+    t = t.detach().clone().requires_grad_(True)
+    fn(t).sum().backward()
+    return torch.cos(t.detach())  # 反正和 t.grad 一样
+
+dy_dx = derivative(torch.sin, x)
+""", "check_ex5(x, dy_dx)", False, "不许用 cos"),
+
+    # ======== honest ex6 answers: a networkx edge view, an (8, 2) array, lists of pairs
+    ("ex6-networkx-edge-view", """
+import networkx as nx
+G = nx.DiGraph()
+G.add_edges_from([("x", "u1"), ("u1", "u2"), ("x", "u3"), ("u2", "u4"),
+                  ("u3", "u4"), ("x", "u5"), ("u4", "f"), ("u5", "f")])
+ex6_edges = G.edges
+""", "check_ex6(ex6_edges)", True, "正确"),
+    ("ex6-networkx-edges-called", """
+import networkx as nx
+G = nx.DiGraph([("x", "u1"), ("x", "u3"), ("x", "u5"), ("u1", "u2"),
+                ("u2", "u4"), ("u3", "u4"), ("u4", "f"), ("u5", "f")])
+ex6_edges = G.edges()
+""", "check_ex6(ex6_edges)", True, "正确"),
+    ("ex6-networkx-reversed", """
+import networkx as nx
+G = nx.DiGraph([("x", "u1"), ("x", "u3"), ("x", "u5"), ("u1", "u2"),
+                ("u2", "u4"), ("u3", "u4"), ("u4", "f"), ("u5", "f")])
+ex6_edges = G.reverse().edges  # 反向传播的方向
+""", "check_ex6(ex6_edges)", False, "方向反了"),
+    ("ex6-numpy-array", """
+import numpy as np
+ex6_edges = np.array([["x", "u1"], ["u1", "u2"], ["x", "u3"], ["u2", "u4"],
+                      ["u3", "u4"], ["x", "u5"], ["u4", "f"], ["u5", "f"]])
+""", "check_ex6(ex6_edges)", True, "正确"),
+    ("ex6-numpy-array-missing-an-edge", """
+import numpy as np
+ex6_edges = np.array([["x", "u1"], ["u1", "u2"], ["x", "u3"], ["u2", "u4"],
+                      ["u3", "u4"], ["u4", "f"], ["u5", "f"]])
+""", "check_ex6(ex6_edges)", False, "('x', 'u5')"),
+    ("ex6-numpy-array-tolist", """
+import numpy as np
+edges = np.array([["x", "u1"], ["u1", "u2"], ["x", "u3"], ["u2", "u4"],
+                  ["u3", "u4"], ["x", "u5"], ["u4", "f"], ["u5", "f"]])
+ex6_edges = edges.tolist()
+""", "check_ex6(ex6_edges)", True, "正确"),
+    ("ex6-zipped-columns", """
+sources = ["x", "u1", "x", "u2", "u3", "x", "u4", "u5"]
+targets = ["u1", "u2", "u3", "u4", "u4", "u5", "f", "f"]
+ex6_edges = list(zip(sources, targets))
+""", "check_ex6(ex6_edges)", True, "正确"),
+
+    # ======== honest ex9 answers
+    ("ex9-forwards-and-backwards", """
+ex9_answer = {"A": "backwards", "B": "forwards", "C": "forwards"}
+""", "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-sweeps", """
+ex9_answer = {"A": "one backward sweep", "B": "forward sweeps", "C": "a single forward sweep"}
+""", "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-adjoint-and-tangent-mode", """
+ex9_answer = {"A": "adjoint mode", "B": "tangent mode", "C": "tangent mode"}
+""", "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-other-mode-after-a-comma", """
+ex9_answer = {"A": "reverse, because forward mode would need 10^6 passes", "B": "forward, because reverse mode would need 1000 passes", "C": "forward, reverse mode would have to store every intermediate"}
+""", "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-other-mode-in-brackets", """
+ex9_answer = {"A": "reverse (forward: 10^6 passes)", "B": "forward (vs. reverse: 1000 passes)", "C": "forward"}
+""", "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-sentences-without-punctuation", """
+ex9_answer = {"A": "reverse mode because there is one output", "B": "forward mode because there are only 3 inputs", "C": "forward mode since nothing has to be stored"}
+""", "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-chinese-sentences-without-punctuation", """
+ex9_answer = {"A": "反向模式因为只有一个输出", "B": "正向模式因为只有3个输入", "C": "正向模式不用存中间结果"}
+""", "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-one-string", """
+ex9_answer = "A: reverse, B: forward, C: forward"
+""", "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-one-chinese-string", """
+ex9_answer = "A：反向；B：正向；C：正向"
+""", "check_ex9(ex9_answer)", True, "正确"),
+    ("ex9-one-string-a-wrong", """
+ex9_answer = "A: forward, B: forward, C: forward"
+""", "check_ex9(ex9_answer)", False, "10⁶"),
+    ("ex9-forwards-everywhere", """
+ex9_answer = {"A": "forwards", "B": "forwards", "C": "forwards"}
+""", "check_ex9(ex9_answer)", False, "10⁶"),
+    ("ex9-adjoint-everywhere", """
+ex9_answer = {"A": "adjoint mode", "B": "adjoint mode", "C": "adjoint mode"}
+""", "check_ex9(ex9_answer)", False, "2 个情形不对"),
+    ("ex9-no-choice-made", """
+ex9_answer = {"A": "reverse", "B": "forward or reverse", "C": "forward"}
+""", "check_ex9(ex9_answer)", False, "'forward'（正向）或 'reverse'（反向）"),
     # ---- check
     ("check-called-with-too-few-arguments", '', "check_ex3(None)", False, "(a, a_grad)"),
 ]
@@ -1046,7 +1670,12 @@ EN = {
     "调用 f 做数值差分": "calls f to take numerical differences",
     "数值差分": "numerical difference",
     "reverse_mode 在": "reverse_mode did not finish",
-    "用标点": "with punctuation",
+    "同一个函数": "one and the same function",
+    "是同一个函数": "one and the same function",
+    "两种模式写反了": "modes are swapped",
+    "复数步长": "complex-step",
+    "2 个情形不对": "Wrong cases: 2",
+    "torch 的运算": "torch operations",
 }
 
 

@@ -13,7 +13,6 @@ from autograd_checks import messages
 from tools import checks
 from tools.editions import CJK
 
-
 PACKAGES = list(checks.CATALOGUE_PACKAGES)
 
 
