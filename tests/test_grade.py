@@ -392,7 +392,8 @@ def test_feedback_per_student_in_their_language(graded):
     assert "没有作答：练习 8" in feedback["bob-partly-correct.txt"]
     assert f"得分：5/{len(NUMBERS)}" in feedback["erin-tuned-to-visible.txt"] and "隐藏测试" in feedback["erin-tuned-to-visible.txt"]  # fmt: skip
     assert (
-        "✓ 正确" in feedback["alice-all-correct.txt"] and f"得分：{full}" in feedback["作业-菲菲.txt"]
+        "✓ 正确" in feedback["alice-all-correct.txt"]
+        and f"得分：{full}" in feedback["作业-菲菲.txt"]
     )
 
 

@@ -3,17 +3,20 @@ into that edition's workbook (the code cell tagged `checks`, kept collapsed). `-
 which committed cells differ from their rendering; `stamp` records the message catalogues'
 fingerprints once their twins say the same thing again (make stamp-messages).
 
-The cell holds the package's modules as text, in the order their imports need, the edition's
-message catalogue, and a loader that runs them as a private package and binds the checks to the
-notebook's namespace: a notebook opened alone (on Colab) needs no other file. Its public names are
-CHECK_TIME_LIMIT, check_ex1 … and Feedback only.
+The cell holds the package's modules as text (their code, without the comments and docstrings that
+speak to maintainers), in the order their imports need, the edition's message catalogue, and a
+loader that runs them as a private package and binds the checks to the notebook's namespace: a
+notebook opened alone (on Colab) needs no other file. Its public names are CHECK_TIME_LIMIT,
+check_ex1 … and Feedback only.
 """
 
 from __future__ import annotations
 
 import ast
+import io
 import re
 import sys
+import tokenize
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -81,12 +84,43 @@ def _reading_order(name: str) -> tuple:
     return (1, int(number.group(1)), name) if number else (0, 0, name)
 
 
+def bare(source: str) -> str:
+    """The module's code without its comments and docstrings (they speak to maintainers): what
+    the cell holds. A body that was only a docstring becomes `pass`."""
+    tree = ast.parse(source)
+    dropped: dict[int, str | None] = {}  # line: None (drop) or what replaces it
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if not isinstance(body, list) or not body or not isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):  # fmt: skip
+            continue
+        doc = body[0]
+        if isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant) and isinstance(doc.value.value, str):  # fmt: skip
+            for line in range(doc.lineno, doc.end_lineno + 1):
+                dropped[line] = None
+            if len(body) == 1:
+                dropped[doc.lineno] = " " * doc.col_offset + "pass\n"
+    comments = {t.start[0]: t.start[1] for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type == tokenize.COMMENT}  # fmt: skip
+    out: list[str] = []
+    for number, line in enumerate(source.splitlines(True), 1):
+        if number in dropped:
+            if dropped[number] is not None:
+                out.append(dropped[number])
+            continue
+        if number in comments:
+            line = line[: comments[number]].rstrip()
+            if not line:
+                continue
+            line += "\n"
+        if line.strip() or (out and out[-1].strip()):  # at most one blank line in a row
+            out.append(line)
+    return "".join(out).strip("\n") + "\n"
+
+
 def _literal(name: str, source: str) -> str:
-    if "'''" in source or source.endswith("\\") or not source.endswith("\n"):
-        raise SystemExit(
-            f"autograd_checks/{name}: cannot be held as r'''…''' (see tools/checks.py)"
-        )
-    quote = "'" * 3
+    """The source as a raw triple-quoted string, in the quotes ruff's formatter keeps."""
+    quote = '"' * 3 if '"' * 3 not in source else "'" * 3
+    if quote in source or source.endswith("\\") or not source.endswith("\n"):
+        raise SystemExit(f"autograd_checks/{name}: cannot be held as a raw string (see tools/checks.py)")  # fmt: skip
     return f'        "{name}": r{quote}{source}{quote},\n'
 
 
@@ -98,8 +132,8 @@ def render(lang: str) -> str:
     words = messages.texts(lang)
     head = [f"# @title {words['cell.title']}", f"# {words['cell.about']}", f"# {words['cell.limit']}"]  # fmt: skip
     head.append(f"CHECK_TIME_LIMIT = {DEFAULT_TIME_LIMIT}  # {words['cell.unit']}")
-    sources = {m: (PACKAGE / f"{m}.py").read_text(encoding="utf-8") for m in modules()}
-    sources["messages"] = (CATALOGUES / f"{lang}.py").read_text(encoding="utf-8")
+    sources = {m: bare((PACKAGE / f"{m}.py").read_text(encoding="utf-8")) for m in modules()}
+    sources["messages"] = bare((CATALOGUES / f"{lang}.py").read_text(encoding="utf-8"))
     body = "".join(_literal(name, source) for name, source in sources.items())
     names = [*(f"check_ex{n}" for n in NUMBERS), "Feedback"]
     public = "".join(f'{name} = _checks["{name}"]\n' for name in names)
