@@ -197,3 +197,20 @@ def test_sanitizer_pairs_are_all_active():
     """A `replace:` line that lost its trailing text silently disables its pair."""
     regex_lines = [ln for ln in nb.SANITIZER.read_text().splitlines() if ln.startswith("regex:")]
     assert len(nb.sanitizer()) == len(regex_lines) and all(r.strip() for _, r in nb.sanitizer())
+
+
+def test_names_sort_in_reading_order_past_nine():
+    """Notebooks are listed by their numbers' values: a tenth exercise comes after the ninth."""
+    from pathlib import Path
+
+    names = ["2.5.5-ex10-x.ipynb", "2.5.5-ex9-x.ipynb", "2.5.5-ex2-x.ipynb", "2.5.5-ex1-x.ipynb"]
+    found = [p.name for p in sorted(map(Path, names), key=nb.reading_order)]
+    assert found == [
+        "2.5.5-ex1-x.ipynb",
+        "2.5.5-ex2-x.ipynb",
+        "2.5.5-ex9-x.ipynb",
+        "2.5.5-ex10-x.ipynb",
+    ]
+    assert [p.name for p in nb.solutions("zh")] == sorted(
+        (p.name for p in nb.solutions("zh")), key=lambda n: nb.reading_order(Path(n))
+    )

@@ -16,12 +16,17 @@ EDITIONS = (
 )  # 中文 first (the source), then the English edition; same file names in each
 
 
+def reading_order(path: Path) -> list:
+    """A natural sort key: numbers by value, so that 2.5.5-ex10-… comes after 2.5.5-ex9-…"""
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path.name)]
+
+
 def lessons(lang: str = "zh") -> list[Path]:
-    return sorted((ROOT / "notebooks" / lang).glob("*.ipynb"))
+    return sorted((ROOT / "notebooks" / lang).glob("*.ipynb"), key=reading_order)
 
 
 def solutions(lang: str = "zh") -> list[Path]:
-    return sorted((ROOT / "solutions" / lang).glob("*.ipynb"))
+    return sorted((ROOT / "solutions" / lang).glob("*.ipynb"), key=reading_order)
 
 
 LESSONS, SOLUTIONS = lessons("zh"), solutions("zh")  # the Chinese edition
