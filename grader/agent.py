@@ -20,6 +20,7 @@ Replies: {"value": ...}, {"error": {type, message}}, {"timeout": true} or {"agen
 
 from __future__ import annotations
 
+import array
 import base64
 import inspect
 import json
@@ -31,7 +32,7 @@ import torch
 from autograd_checks import probes
 from autograd_checks.timer import TimeUp, run_limited
 
-MAX_DEPTH, MAX_ITEMS, MAX_NUMEL, MAX_TEXT, REPR = 12, 10_000, 100_000, 20_000, 200
+MAX_DEPTH, MAX_ITEMS, MAX_NUMEL, MAX_TEXT, REPR = 12, 10_000, 1_000_000, 20_000, 200
 DTYPES = {str(d): d for d in (torch.float16, torch.bfloat16, torch.float32, torch.float64,
           torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8, torch.bool)}  # fmt: skip
 
@@ -89,8 +90,15 @@ def _tensor(t):
                  "requires_grad": bool(t.requires_grad), "grad_fn": grad_fn}  # fmt: skip
         plain = t.layout == torch.strided and t.device.type != "meta" and str(t.dtype) in DTYPES
         if plain and t.numel() <= MAX_NUMEL:
-            found["data"] = t.detach().to("cpu").reshape(-1).tolist()
+            found["packed"] = _pack(t.detach().to("cpu").reshape(-1).tolist(), t.is_floating_point(), t.dtype is torch.bool)  # fmt: skip
     return found
+
+
+def _pack(values, floating, boolean):
+    """Numbers as base64 of their bytes: 'd' (float64: exact for every float dtype, nan and inf
+    included), 'q' (int64) or 'B' (bool)."""
+    kind = "d" if floating else "B" if boolean else "q"
+    return {"format": kind, "b64": base64.b64encode(array.array(kind, values).tobytes()).decode("ascii")}  # fmt: skip
 
 
 def _numpy(a):
@@ -100,7 +108,12 @@ def _numpy(a):
     found = {"t": "ndarray" if hasattr(a, "shape") and type(a).__name__ == "ndarray" else "npscalar",
              "dtype": str(a.dtype), "shape": list(getattr(a, "shape", ()))}  # fmt: skip
     if a.dtype.kind in "biuf" and getattr(a, "size", 1) <= MAX_NUMEL:
-        found["data"] = a.reshape(-1).tolist() if found["t"] == "ndarray" else a.item()
+        if found["t"] == "ndarray":
+            found["packed"] = _pack(
+                a.reshape(-1).tolist(), a.dtype.kind == "f", a.dtype.kind == "b"
+            )
+        else:
+            found["data"] = a.item()
     return found
 
 

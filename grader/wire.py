@@ -14,6 +14,7 @@ autograd_checks/local.py): the same operations, carried out in the kernel by gra
 
 from __future__ import annotations
 
+import array
 import base64
 import binascii
 import inspect
@@ -27,7 +28,7 @@ from autograd_checks import core, probes
 from autograd_checks.program import Program
 from autograd_checks.timer import TimeUp
 
-MAX_REPLY = 16 << 20  # bytes of a reply as the kernel sends it
+MAX_REPLY = 32 << 20  # bytes of a reply as the kernel sends it
 MAX_DEPTH = 16
 MAX_NUMEL = 1_000_000
 TENSOR_DTYPES = {str(d): d for d in (torch.float16, torch.bfloat16, torch.float32, torch.float64,
@@ -164,18 +165,34 @@ def _shape(data):
     return shape
 
 
+def _unpack(packed, shape) -> np.ndarray:
+    """The numbers of grader/agent.py's `_pack`, as a numpy array of the shape (float64, int64 or
+    bool), checked for their count."""
+    if not isinstance(packed, dict) or packed.get("format") not in ("d", "q", "B") or not isinstance(packed.get("b64"), str):  # fmt: skip
+        raise ReplyError("malformed packed numbers")
+    if len(packed["b64"]) > MAX_REPLY:
+        raise ReplyError("too many numbers")
+    try:
+        raw = base64.b64decode(packed["b64"], validate=True)
+        values = array.array(packed["format"])
+        values.frombytes(raw)
+    except (binascii.Error, ValueError) as err:
+        raise ReplyError(f"malformed packed numbers ({type(err).__name__})") from None
+    count = int(np.prod(shape, dtype=np.int64))
+    if len(values) != count or count > MAX_NUMEL:
+        raise ReplyError("the numbers do not fit their shape")
+    kind = {"d": np.float64, "q": np.int64, "B": np.bool_}[packed["format"]]
+    return np.frombuffer(values.tobytes(), dtype={"d": np.float64, "q": np.int64, "B": np.uint8}[packed["format"]]).astype(kind).reshape(shape)  # fmt: skip
+
+
 def _tensor(data, type_name, text, ref):
     dtype, shape = TENSOR_DTYPES.get(data.get("dtype")), _shape(data)
     info = RemoteInfo(type_name, text, data.get("grad_fn") if isinstance(data.get("grad_fn"), str) else None, ref)  # fmt: skip
-    values = data.get("data")
-    if dtype is None or values is None:
+    if dtype is None or data.get("packed") is None:
         return Opaque(type_name, text, None, ref)  # complex, sparse, too large: not rebuilt
-    values = _list(values)
-    if len(values) > MAX_NUMEL or len(values) != int(np.prod(shape, dtype=np.int64)):
-        raise ReplyError("a tensor's data does not fit its shape")
-    check = (lambda v: bool(v) if isinstance(v, bool) else _number(v)) if dtype is torch.bool else _number  # fmt: skip
+    numbers = _unpack(data["packed"], shape)
     try:
-        t = torch.tensor([check(v) for v in values], dtype=dtype).reshape(shape)
+        t = torch.from_numpy(numbers.copy()).to(dtype)
     except (TypeError, ValueError, RuntimeError, OverflowError) as err:
         raise ReplyError(f"a malformed tensor: {err}") from None
     if data.get("requires_grad") is True and t.is_floating_point():
@@ -186,15 +203,12 @@ def _tensor(data, type_name, text, ref):
 
 def _numpy(data, type_name, text, ref):
     dtype = data.get("dtype")
-    if dtype not in NUMPY_DTYPES or data.get("data") is None:
+    if dtype not in NUMPY_DTYPES or (data.get("data") is None and data.get("packed") is None):
         return Opaque(type_name, text, None, ref)
     try:
         if data["t"] == "npscalar":
             return np.dtype(dtype).type(_number(data["data"]))
-        shape, values = _shape(data), _list(data["data"])
-        if len(values) > MAX_NUMEL:
-            raise ReplyError("an array too large")
-        return np.array([_number(v) for v in values], dtype=dtype).reshape(shape)
+        return _unpack(data.get("packed"), _shape(data)).astype(dtype)
     except (TypeError, ValueError, OverflowError) as err:
         raise ReplyError(f"a malformed array: {err}") from None
 

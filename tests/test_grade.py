@@ -113,15 +113,46 @@ def test_every_exercise_is_judged_in_every_language():
     assert judged_in == {(n, lang) for n in NUMBERS for lang in LANGS}
 
 
+def _b64(reply) -> str:
+    return base64.b64encode(json.dumps(reply).encode()).decode()
+
+
 FORGERIES = {
     "not base64": lambda p: "not base64!",
     "not JSON": lambda p: base64.b64encode(b"{").decode(),
     "nested 100,000 deep": lambda p: base64.b64encode(b"[" * 100_000 + b"]" * 100_000).decode(),
     "a list": lambda p: base64.b64encode(b"[1, 2]").decode(),
     "an unknown kind": lambda p: base64.b64encode(b'{"value": {"t": "pickle"}}').decode(),
-    "a tensor of the wrong shape": lambda p: base64.b64encode(
-        b'{"value": {"t": "tensor", "dtype": "torch.float64", "shape": [4], "data": [1, 2]}}'
-    ).decode(),  # fmt: skip
+    "a tensor of the wrong shape": lambda p: _b64(
+        {
+            "value": {
+                "t": "tensor",
+                "dtype": "torch.float64",
+                "shape": [4],
+                "packed": {"format": "d", "b64": base64.b64encode(bytes(16)).decode()},
+            }
+        }
+    ),  # fmt: skip
+    "packed numbers that are not base64": lambda p: _b64(
+        {
+            "value": {
+                "t": "tensor",
+                "dtype": "torch.float32",
+                "shape": [2],
+                "packed": {"format": "d", "b64": "!!"},
+            }
+        }
+    ),  # fmt: skip
+    "a format of its own": lambda p: _b64(
+        {
+            "value": {
+                "t": "ndarray",
+                "dtype": "float64",
+                "shape": [1],
+                "packed": {"format": "O", "b64": ""},
+            }
+        }
+    ),  # fmt: skip
     "a negative shape": lambda p: base64.b64encode(
         b'{"value": {"t": "tensor", "dtype": "torch.float64", "shape": [-1], "data": []}}'
     ).decode(),  # fmt: skip
