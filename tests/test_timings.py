@@ -5,8 +5,11 @@ A timing cell (an ignored output that reports times) pins torch to one thread an
 line per comparison, and the notebook's prose states each claim in a fixed form:
 
     output:  LABEL: A 1.234 ms, B 5.678 ms -> faster: A (ratio 4.6x)
-    prose:   `LABEL`：`A` 比 `B` 快 3 倍以上          (中文)
+    prose:   `LABEL`：`B` 的用时是 `A` 的 3 倍以上     (中文)
              `LABEL`: `A` is at least 3x faster than `B`   (English)
+
+(A is the faster one. The Chinese form names the slower one's time as a multiple of the faster
+one's: "A 比 B 快 3 倍" is read as 3x by some and as 4x by others.)
 
 They agree when the printed times give the printed winner and ratio, the prose names the same two
 and the same winner, the measured ratio reaches the stated minimum, and that minimum is at least
@@ -30,7 +33,7 @@ CLAIM = re.compile(
     re.M,
 )
 PROSE = re.compile(
-    rf"`(?P<label>[\w-]+)`：`(?P<winner>[^`]+)` 比 `(?P<loser>[^`]+)` 快 (?P<min>{NUMBER}) 倍以上"
+    rf"`(?P<label>[\w-]+)`：`(?P<loser>[^`]+)` 的用时是 `(?P<winner>[^`]+)` 的 (?P<min>{NUMBER}) 倍以上"
     rf"|`(?P<label_en>[\w-]+)`: `(?P<winner_en>[^`]+)` is at least (?P<min_en>{NUMBER})x faster than `(?P<loser_en>[^`]+)`"
 )  # fmt: skip
 # What exercise 9 committed before its timings were pinned: the wide case contradicts its prose.
@@ -79,7 +82,9 @@ def problems(notebook) -> list[str]:
         for p in PROSE.finditer(c.source)
     ]
     for label in measured.keys() - {p["label"] for p in cited}:
-        found.append(f"no sentence `{label}`：`A` 比 `B` 快 N 倍以上 cites the timing {label!r}")
+        found.append(
+            f"no sentence `{label}`：`B` 的用时是 `A` 的 N 倍以上 cites the timing {label!r}"
+        )
     for p in cited:
         m = measured.get(p["label"])
         if m is None:
@@ -126,6 +131,28 @@ def test_a_timing_that_contradicts_its_prose_fails(output, expected):
     notebook = nb.read(EX9)
     (_, cell, _), *_ = timing_cells(notebook)
     cell.outputs = [{"output_type": "stream", "name": "stdout", "text": output}]
+    assert any(expected in p for p in problems(notebook)), problems(notebook)
+
+
+TALL = "`tall`：`jacrev` 的用时是 `jacfwd` 的 3 倍以上"  # exercise 9's sentence, as committed
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # the old form, which many read as 4x as fast: no longer a claim, so the timing is uncited
+        ("`tall`：`jacfwd` 比 `jacrev` 快 3 倍以上", "no sentence `tall`"),
+        ("`tall`：`jacfwd` 的用时是 `jacrev` 的 3 倍以上", "but the output says 'tall:"),
+        ("`tall`：`jacrev` 的用时是 `jacfwd` 的 1000 倍以上", "but the measured ratio is"),
+        ("`tall`：`jacrev` 的用时是 `jacfwd` 的 1.2 倍以上", "claims less than 1.5x"),
+    ],
+    ids=["old-chinese-form", "winner-swapped", "ratio-overstated", "below-the-floor"],
+)
+def test_a_chinese_sentence_that_contradicts_its_timing_fails(sentence, expected):
+    notebook = nb.read(EX9)
+    (cell,) = [c for c in notebook.cells if c.cell_type == "markdown" and TALL in c.source]
+    assert not problems(notebook)
+    cell.source = cell.source.replace(TALL, sentence)
     assert any(expected in p for p in problems(notebook)), problems(notebook)
 
 
