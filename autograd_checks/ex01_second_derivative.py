@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 
 from .core import Feedback, call, compare, is_float64, missing, say, tensor
-from .method import code
+from .method import code, unreadable
 
 TITLE = "second derivatives"
 ANSWERS = ("second_derivative",)
@@ -78,7 +78,9 @@ def _check(second_derivative, x, make_cases):
             diff = (tensor("second_derivative", result, d2.shape) - d2).abs()
             if bool((diff > 1e-12 * (d2.abs() + 1)).any()):
                 return Feedback(False, say("ex1.numeric", label=label, diff=diff.max().item()))
+    if why := unreadable(second_derivative, "second_derivative"):
+        return Feedback(False, why)
     program, name, root = code(second_derivative, "second_derivative")
-    if program.family(name, root) and not program.uses_autograd(name, root):
+    if not program.uses_autograd(name, root):
         return Feedback(False, say("ex1.no_autograd"))
     return Feedback(True, "")

@@ -41,8 +41,12 @@ def check_ex3(a, a_grad):
             (probe.detach(), say("ex3.a_itself")),
         ],
     )
-    if feedback.ok and _route(a_grad) in ("other", "cos"):
-        return Feedback(False, say("ex3.not_autograd"))
+    if feedback.ok:
+        route = _route(a_grad)
+        if route in ("other", "cos"):
+            return Feedback(False, say("ex3.not_autograd"))
+        if route in ("rewrites", "dynamic"):
+            return Feedback(False, say(f"method.{route}", name="ex3_answer"))
     return feedback
 
 
@@ -52,4 +56,9 @@ def _route(a_grad):
     student = session().student
     if not student.same(student.variable("ex3_answer"), a_grad):
         return None
-    return student.code(a_grad, "ex3_answer")[0].route("ex3_answer")
+    program = student.code(a_grad, "ex3_answer")[0]
+    if program.rewrites_cells():
+        return "rewrites"
+    if program.flow_dynamic("ex3_answer"):
+        return "dynamic"
+    return program.route("ex3_answer")

@@ -27,7 +27,7 @@ from .core import (
     scalar,
     session,
 )
-from .method import code, follows_a_swap, uses_autograd, uses_control_flow
+from .method import code, follows_a_swap, unreadable, uses_autograd, uses_control_flow
 from .program import CAS_MODULES
 
 TITLE = "your own control flow"
@@ -102,6 +102,8 @@ def _check(g, g_prime, more_points):
         return missing(say("ex4.both_names"))
     if not callable(g) or not callable(g_prime):
         return Feedback(False, say("ex4.not_functions", g=describe(g), g_prime=describe(g_prime)))
+    if why := unreadable(g_prime, "g_prime"):
+        return Feedback(False, why)
     if uses_autograd(g_prime, "g_prime"):
         return Feedback(False, say("ex4.autograd"))
     program, name, root = code(g_prime, "g_prime")

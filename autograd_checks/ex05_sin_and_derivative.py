@@ -53,6 +53,10 @@ def check_ex5(x, dy_dx):
     route = None
     if student.same(student.variable("dy_dx"), dy_dx):
         program = student.code(dy_dx, "dy_dx")[0]
+        if program.rewrites_cells():
+            return Feedback(False, say("method.rewrites"))
+        if program.flow_dynamic("dy_dx"):
+            return Feedback(False, say("method.dynamic", name="dy_dx"))
         route = program.route("dy_dx")
     if (grad_fn_name(dy_dx) or "").startswith("Cos") or route == "cos":
         return Feedback(False, say("ex5.cos"))

@@ -21,7 +21,7 @@ from .core import (
     missing,
     say,
 )
-from .method import code, follows_a_swap, is_function, uses_autograd
+from .method import code, follows_a_swap, is_function, unreadable, uses_autograd
 from .program import CAS_MODULES
 
 TITLE = "chain rule on the graph"
@@ -57,6 +57,8 @@ def _computes_f(fn):
 def check_ex7(df_dx):
     if absent(df_dx):
         return missing("df_dx")
+    if callable(df_dx) and (why := unreadable(df_dx, "df_dx")):
+        return Feedback(False, why)
     if callable(df_dx) and uses_autograd(df_dx, "df_dx"):
         return Feedback(False, say("ex7.autograd"))
     program, name, root = code(df_dx, "df_dx")

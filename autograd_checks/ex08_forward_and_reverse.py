@@ -28,7 +28,7 @@ from .core import (
     tensor,
 )
 from .ex07_chain_rule import f, paths
-from .method import code
+from .method import code, unreadable
 
 TITLE = "forward and backward evaluation"
 ANSWERS = ("forward_mode", "reverse_mode")
@@ -73,6 +73,9 @@ def _method(forward_mode, reverse_mode):
                 return Feedback(False, say("ex8.numeric", name=name, diff=diff))
     if session().student.same(forward_mode, reverse_mode):
         return Feedback(False, say("ex8.same"))
+    for name, fn in (("forward_mode", forward_mode), ("reverse_mode", reverse_mode)):
+        if why := unreadable(fn, name):
+            return Feedback(False, why)
     found = {name: _mode(name, fn, x) for name, fn in (("forward_mode", forward_mode), ("reverse_mode", reverse_mode))}  # fmt: skip
     for name, mode in found.items():
         if mode == "untraced":

@@ -8,13 +8,28 @@ import inspect
 import torch
 
 from . import probes
-from .core import Remote, Stop, Timeout, _failed, as_tensor, session, timeout_message
+from .core import Remote, Stop, Timeout, _failed, as_tensor, say, session, timeout_message
 from .timer import TimeUp
 
 
 def code(value, usual):
     """(program, name, root) of an answer: see Local.code and the grader's Remote.code."""
     return session().student.code(value, usual)
+
+
+def unreadable(value, usual):
+    """The message that says why the answer's method cannot be read from its code, or None: a
+    cell changes how IPython reads the others; the code that defines it is not in the cells (e.g.
+    made by exec); it builds at run time what it calls (getattr with a made-up name, eval)."""
+    program, name, root = code(value, usual)
+    shown = name or usual
+    if program.rewrites_cells():
+        return say("method.rewrites")
+    if not program.family(name, root):
+        return say("method.unseen", name=shown)
+    if program.dynamic(name, root):
+        return say("method.dynamic", name=shown)
+    return None
 
 
 def uses_autograd(value, usual):

@@ -76,6 +76,38 @@ def assignments(tree):
     return sorted(found, key=lambda item: item[0])
 
 
+DYNAMIC = {"eval", "exec", "compile", "__import__", "globals", "vars", "locals", "import_module"}
+REWRITING = {"input_transformers_post", "input_transformers_cleanup", "ast_transformers",
+             "input_transformer_manager", "register_magic_function", "register_cell_magic",
+             "register_line_magic", "register_line_cell_magic"}  # fmt: skip
+
+
+def _literal_getattr(n):
+    """'grad' for getattr(x, "grad") (the attribute it reads by a literal name), else None."""
+    if (
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Name)
+        and n.func.id == "getattr"
+        and len(n.args) >= 2
+        and isinstance(n.args[1], ast.Constant)
+        and isinstance(n.args[1].value, str)
+    ):
+        return n.args[1].value
+    return None
+
+
+def _dynamic(n):
+    """Whether the node builds at run time what it calls: eval, exec, __import__, globals(),
+    getattr or setattr with a name that is not a literal, a module's __dict__."""
+    if isinstance(n, ast.Name) and n.id in DYNAMIC:
+        return True
+    if isinstance(n, ast.Attribute) and (n.attr in DYNAMIC or n.attr in {"__dict__", "__getattribute__"}):  # fmt: skip
+        return True
+    if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in {"getattr", "setattr", "delattr"}:  # fmt: skip
+        return not (len(n.args) >= 2 and isinstance(n.args[1], ast.Constant))
+    return False
+
+
 def _walk_making(tree):
     """ast.walk, without entering what only checks a result: asserts and comparisons such as
     torch.allclose(got, torch.cos(x))."""
@@ -98,13 +130,16 @@ class Binding:
 
     def __init__(self, kind, node, path=None, value=None):
         self.kind, self.node, self.path, self.value = kind, node, path, value
+        self.conditional = False  # inside an if, a loop, a try or a with: it may not have run
 
 
 def _bindings(tree):
     """(line, name, Binding) for every name the cell binds at its top level."""
     found = []
+    direct = {id(n) for n in getattr(tree, "body", [])}
     for n in walk_top_level(tree):
         line = getattr(n, "lineno", 0)
+        before = len(found)
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
             found.append((line, n.name, Binding("def", n)))
         elif isinstance(n, ast.ClassDef):
@@ -127,7 +162,33 @@ def _bindings(tree):
                     for t, v in zip(target.elts, values):
                         if isinstance(t, ast.Name):
                             found.append((line, t.id, Binding("assign", n, value=v)))
+        for _, _, b in found[before:]:
+            b.conditional = id(n) not in direct
     return found
+
+
+MAGICS_WITH_CODE = {"time", "timeit", "capture", "prun"}  # %%time and the like run their body
+
+
+def _parse(cell):
+    """A cell's syntax tree, top-level await allowed, the bodies of %%time / %%capture and the
+    like (IPython's run_cell_magic and run_line_magic calls) parsed as the cell's own code."""
+    tree = compile(cell, "<cell>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    extra = []
+    for n in ast.walk(tree):
+        if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)):
+            continue
+        args = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None for a in n.args]  # fmt: skip
+        if n.func.attr == "run_cell_magic" and len(args) == 3 and args[0] in MAGICS_WITH_CODE and args[2]:  # fmt: skip
+            extra.append(args[2])
+        elif n.func.attr == "run_line_magic" and len(args) >= 2 and args[0] in MAGICS_WITH_CODE and args[1]:  # fmt: skip
+            extra.append(args[1])
+    for code in extra:
+        try:
+            tree.body += _parse(code).body
+        except (SyntaxError, ValueError):
+            pass
+    return tree
 
 
 class Program:
@@ -137,7 +198,7 @@ class Program:
         self.cells = []
         for cell in cells:
             try:
-                self.cells.append(ast.parse(cell) if isinstance(cell, str) else None)
+                self.cells.append(_parse(cell) if isinstance(cell, str) else None)
             except (SyntaxError, ValueError):
                 self.cells.append(None)
         self.bound = {}  # name: [Binding, ...] in the order the cells bind it
@@ -150,6 +211,13 @@ class Program:
         """The name's last top-level binding, or None."""
         found = self.bound.get(name)
         return found[-1] if found else None
+
+    def candidates(self, name):
+        """The bindings that may hold the name's value now: its last binding that surely ran, and
+        every one after it that may have run (inside an if, a loop, a try)."""
+        found = self.bound.get(name) or []
+        sure = [i for i, b in enumerate(found) if not b.conditional]
+        return found[sure[-1] :] if sure else found
 
     # ---- what a name refers to
     def path(self, node, depth=0):
@@ -189,6 +257,8 @@ class Program:
     def is_cos(self, n):
         if isinstance(n, ast.Attribute) and n.attr in {"cos", "cos_"}:
             return True
+        if _literal_getattr(n) in {"cos", "cos_"}:
+            return True
         if isinstance(n, ast.Name):
             path = self.path(n) or ""
             return n.id == "cos" or path.rsplit(".", 1)[-1] in {"cos", "cos_"}
@@ -204,6 +274,8 @@ class Program:
             else {"backward", "requires_grad_", "autograd", "func"}
         )
         if isinstance(n, ast.Attribute) and n.attr in attrs:
+            return True
+        if _literal_getattr(n) in attrs:
             return True
         if isinstance(n, ast.keyword) and n.arg == "requires_grad" and not grad_attr:
             return True
@@ -222,20 +294,23 @@ class Program:
     def definition(self, name):
         """The syntax tree of what the name is bound to: its def or class, or the assignment
         statement (a lambda, a call); None for an import or a name the cells never bind."""
-        b = self.binding(name) if name else None
-        if b is None or b.kind not in ("def", "class", "assign"):
-            return None
-        return b.node
+        trees = self.definitions(name)
+        return trees[-1] if trees else None
 
-    def family(self, name, root=None, depth=2):
+    def definitions(self, name):
+        """The definitions the name may hold (see `candidates`), as syntax trees."""
+        found = self.candidates(name) if name else []
+        return [b.node for b in found if b.kind in ("def", "class", "assign")]
+
+    def family(self, name, root=None, depth=10):
         """[(name, tree)]: the answer's code and that of the functions and classes it uses that the
         cells define, and theirs (to see the code of helpers, and of a callable object's class);
         root: the tree of the answer when the cells do not bind it (e.g. inspect.getsource in the
         workbook)."""
-        tree = self.definition(name) if root is None else root
-        if tree is None:
+        roots = self.definitions(name) if root is None else [root]
+        if not roots:
             return []
-        found, todo = [], [(name, tree, 0)]
+        found, todo = [], [(name, tree, 0) for tree in reversed(roots)]
         while todo:
             n, t, d = todo.pop()
             if any(t is f for _, f in found):
@@ -245,13 +320,9 @@ class Program:
                 continue
             names = {m.id for m in ast.walk(t) if isinstance(m, ast.Name)} - local_names(t)
             for other in sorted(names):
-                b = self.binding(other)
-                helper = b is not None and (
-                    b.kind in ("def", "class")
-                    or (b.kind == "assign" and isinstance(b.value, ast.Lambda))
-                )
-                if helper and other != n:
-                    todo.append((other, b.node, d + 1))
+                for b in self.candidates(other) if other != n else ():
+                    if b.kind in ("def", "class") or (b.kind == "assign" and isinstance(b.value, ast.Lambda)):  # fmt: skip
+                        todo.append((other, b.node, d + 1))
         return found
 
     def uses_control_flow(self, name, root=None):
@@ -333,6 +404,31 @@ class Program:
                     isinstance(n, ast.Attribute) and (self.path(n.value) or "").startswith(AUTOGRAD_MODULES))):  # fmt: skip
                     found.add("reverse")
         return found
+
+    def dynamic(self, name, root=None):
+        """Whether the answer's code, or what it uses, builds at run time what it calls (then no
+        reading of its text can tell its method)."""
+        return any(_dynamic(n) for tree in self.reached(name, root) for n in ast.walk(tree))
+
+    def rewrites_cells(self):
+        """Whether some cell changes how IPython reads the cells after it (input or AST
+        transformers, magics of its own): their text is then not the code that ran."""
+        for tree in self.cells:
+            for n in ast.walk(tree) if tree else ():
+                word = n.attr if isinstance(n, ast.Attribute) else n.id if isinstance(n, ast.Name) else None  # fmt: skip
+                if word in REWRITING:
+                    return True
+        return False
+
+    def flow_dynamic(self, name):
+        """Whether the computation of the value of name builds at run time what it calls."""
+        flow = self.flow(name)
+        if flow is None:
+            return False
+        values, functions, _ = flow
+        if any(_dynamic(n) for v in values for n in ast.walk(v)):
+            return True
+        return any(self.dynamic(fn) for fn in functions)
 
     def free_names(self, name, root=None):
         """The names the answer's code and its helpers use from the namespace, helper by helper."""

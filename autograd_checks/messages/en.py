@@ -40,6 +40,9 @@ MESSAGES = {
     "hint.math_scalar": ("The functions in math take a single number: for tensors use torch.sin, torch.log and so on.", "6dbaee140aea"),
     "hint.scalar_outputs": ("To backpropagate from a non-scalar, take .sum() first, or pass a tensor of its shape (e.g. all ones): gradient= for backward, grad_outputs= for torch.autograd.grad.", "a1e4afdfd966"),
     "hint.leaf_in_place": ("A leaf tensor that requires grad cannot be modified in place (x += 1, x *= 2, x[0] = …): write it out of place, as x = x + 1, or first x = x.clone() and then modify the copy in place; both stay in the graph and give the same derivative.", "cc27ed7cb6c6"),
+    "method.rewrites": ("Your notebook changes how IPython reads code cells (input_transformers, ast_transformers or magics of its own): the check reads your code to tell the method you used, and cannot then. Remove it, run all cells again, then run the check.", "b678c01d0cab"),
+    "method.unseen": ("The check cannot find in the cells you ran how {name} is defined (e.g. made by exec): it reads its code to tell the method you used. Write it out with def in a code cell, then run the check.", "885417a8a6cd"),
+    "method.dynamic": ("The code of {name} builds at run time what it calls (getattr with a made-up name, eval, exec, __import__ or globals()): the check cannot read which method it uses. Call the functions you mean directly.", "ca050e38786d"),
     # ---- exercise 1
     "ex1.returns_none": ("Not attempted yet: second_derivative returns None for now; complete its body and return the result.", "256508be9bc4"),
     "ex1.name": ("second_derivative(f, x) (f(x) = {label})", "7c6a95d15d36"),

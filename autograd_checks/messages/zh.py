@@ -38,6 +38,9 @@ MESSAGES = {
     "hint.math_scalar": ("math 里的函数只接受一个数：对张量请用 torch.sin、torch.log 等。", "2291c8c376b3"),
     "hint.scalar_outputs": ("对非标量反向传播要先 .sum()，或者传入与它同形状的张量（例如全 1）：backward 用 gradient=，torch.autograd.grad 用 grad_outputs=。", "ec62754dede4"),
     "hint.leaf_in_place": ("需要梯度的叶子节点不能原地修改（x += 1、x *= 2、x[0] = …）：改写成不原地的 x = x + 1，或者先 x = x.clone() 再原地修改；这两种写法都留在计算图里，求导结果不变。", "45779ec469c7"),
+    "method.rewrites": ("你的笔记本改变了 IPython 读代码单元的方式（input_transformers、ast_transformers 或自己注册的魔法命令）：检查要读你的代码来判断用的是什么方法，这样就读不准了。请去掉它，重新运行全部单元，再运行检查。", "0597ddcb5289"),
+    "method.unseen": ("在你运行过的代码单元里找不到 {name} 是怎样定义的（例如用 exec 定义的）：检查要读它的代码来判断用的是什么方法。请在一个代码单元里用 def 直接写出它，再运行检查。", "c095d5f4ab3a"),
+    "method.dynamic": ("{name} 的代码在运行时才拼出要调用的东西（getattr 用拼出来的名字、eval、exec、__import__ 或 globals()）：检查读不出它用的是什么方法。请直接写出要调用的函数。", "c50ec4b3efc8"),
     # ---- 练习 1
     "ex1.returns_none": ("还没有作答：second_derivative 目前返回 None，请补全函数体并 return 结果。", "57474ac1a4fc"),
     "ex1.name": ("second_derivative(f, x)（f(x) = {label}）", "0024d05eb20b"),

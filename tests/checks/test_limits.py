@@ -14,7 +14,7 @@ import pytest
 
 from autograd_checks import messages, timer
 from tests.checks.answers import CASES, WORKBOOK_PRELUDE
-from tests.checks.conftest import notebook
+from tests.checks.conftest import notebook, run_code
 
 ROWS = {case[0]: case for case in CASES}
 each_edition = pytest.mark.parametrize("lang", messages.languages())
@@ -28,7 +28,9 @@ SLOW = """
 import time
 def second_derivative(f, x):
     time.sleep(0.5)
-    return 6 * x if f(torch.tensor(2.0)) == 8 else -torch.sin(x)
+    x = x.detach().requires_grad_(True)
+    (g,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    return torch.autograd.grad(g.sum(), x)[0]
 """
 
 
@@ -39,7 +41,9 @@ def checks(lang: str = "zh", **overrides) -> dict:
 
 
 def answer(namespace: dict, code: str, call: str):
-    exec(compile(code, "<student>", "exec"), namespace)  # noqa: S102
+    """The check's feedback after the student's cell ran (IPython's history holds that cell)."""
+    namespace["In"] = ["", WORKBOOK_PRELUDE, code, call]
+    run_code(code, f"<student {abs(hash(code))}>", namespace)
     return eval(call, namespace)  # noqa: S307
 
 
@@ -76,7 +80,8 @@ def test_without_setitimer_the_check_runs_without_a_limit(monkeypatch):
 
 def test_outside_the_main_thread_the_check_runs_without_a_limit():
     namespace = checks(CHECK_TIME_LIMIT=0.1)
-    exec(compile(SLOW, "<student>", "exec"), namespace)  # noqa: S102
+    namespace["In"] = ["", WORKBOOK_PRELUDE, SLOW]
+    run_code(SLOW, "<student slow>", namespace)
     result = []
     thread = threading.Thread(
         target=lambda: result.append(namespace["check_ex1"](namespace["second_derivative"]))
