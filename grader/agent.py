@@ -8,7 +8,8 @@ which the judge reads through the execute request's user_expressions (a channel 
 student's prints cannot mix in). Nothing here is trusted: student code runs in this process and may
 change any of it; whatever it makes the agent reply is parsed as data, an answer at worst.
 
-- value {ref}: the object a name of the student's namespace holds, encoded (see `encode`).
+- value {ref}: the object a name of the student's namespace holds (or an expression of their own
+  check call), encoded (see `encode`), and a handle to name it by in later requests.
 - same {a, b}: whether two names hold the same object.
 - call {fn, args, no_grad, remaining}: fn(*args) within the time left; `args` are specs: tensors,
   the checks' own functions (by source), plain values.
@@ -124,6 +125,7 @@ def error(err):
 class Agent:
     def __init__(self, namespace):
         self.namespace, self.reply, self._functions = namespace, "", {}
+        self._held = []  # the objects the judge looked up, by the handle it was given
 
     def handle(self, request: str) -> None:
         try:
@@ -134,10 +136,17 @@ class Agent:
 
     # ---- the objects a request names
     def _object(self, ref):
-        name = ref["expr"]
-        if not (isinstance(name, str) and name.isidentifier()):
-            raise ValueError("a reference names a variable")
-        return self.namespace.get(name)
+        """What a reference names: an object looked up before (its handle), else a name of the
+        student's namespace (None if unbound), else an expression of the student's own check
+        call (e.g. `x.grad`), evaluated here, in the student's kernel."""
+        if "handle" in ref:
+            return self._held[int(ref["handle"])]
+        text = ref["expr"]
+        if not isinstance(text, str):
+            raise ValueError("a reference is a name or an expression")
+        if text.isidentifier():
+            return self.namespace.get(text)
+        return eval(text, self.namespace)  # noqa: S307 - the student's own code, in their kernel
 
     def _arg(self, spec):
         if "tensor" in spec:
@@ -160,10 +169,14 @@ class Agent:
         remaining = request.get("remaining")
         return None if remaining is None else time.monotonic() + float(remaining)
 
-    def _outcome(self, deadline, thunk):
+    def _outcome(self, deadline, thunk, hold=False):
         try:
-            value = thunk()
-            return {"value": run_limited(encode, (value,), deadline)}
+            value = run_limited(thunk, (), deadline)
+            found = {"value": run_limited(encode, (value,), deadline)}
+            if hold:
+                self._held.append(value)
+                found["handle"] = len(self._held) - 1
+            return found
         except TimeUp:
             return {"timeout": True}
         except Exception as err:  # noqa: BLE001 - the student's error, as the checks report it
@@ -172,7 +185,7 @@ class Agent:
     # ---- the operations
     def op_value(self, request):
         deadline = self._deadline(request)
-        return self._outcome(deadline, lambda: self._object(request["ref"]))
+        return self._outcome(deadline, lambda: self._object(request["ref"]), hold=True)
 
     def op_same(self, request):
         return {"value": {"t": "bool", "v": self._object(request["a"]) is self._object(request["b"])}}  # fmt: skip

@@ -69,7 +69,7 @@ def grade(path, slot: int, sandbox: Sandbox, books: dict[str, Workbook], seed: s
     result.edition = edition(cells)
     wb = books.get(result.edition) or next(iter(books.values()))
     result.workbook = wb.language
-    run, numbers, notes = plan(cells, wb, STAND_INS)
+    steps, notes = plan(cells, wb, STAND_INS)
     result.notes += notes
     start = time.monotonic()
     left = lambda: limits.total - (time.monotonic() - start)  # noqa: E731
@@ -78,8 +78,9 @@ def grade(path, slot: int, sandbox: Sandbox, books: dict[str, Workbook], seed: s
         kernel.wait_ready(min(60.0, left()))
         if kernel.run(WARM_UP, left(), history=False)["status"] != "ok":
             raise KernelGone("the kernel could not start")
-        if _run_cells(kernel, result, run, numbers, limits, left):
-            _judge(kernel, result, wb, run, limits, left, seed)
+        if kernel.run(agent_cell(), max(1.0, min(30.0, left())), history=False)["status"] != "ok":
+            raise KernelGone("the agent could not start")
+        _run(kernel, result, wb, steps, limits, left, seed)
     except (KernelGone, TimeoutError):
         if not any(n.key in ("cell_timeout_dead", "exited") for n in result.notes):
             result.notes.append(Note("timed_out" if left() <= 0 else "kernel_died"))
@@ -88,68 +89,96 @@ def grade(path, slot: int, sandbox: Sandbox, books: dict[str, Workbook], seed: s
     return result
 
 
-def _run_cells(kernel, result, run, numbers, limits, left) -> bool:
-    """The student's cells in turn; False if the kernel did not survive them."""
-    errors = []
-    for number, code in zip(numbers, run):
-        out = kernel.run(code, max(0.0, min(limits.cell, left())))
-        if out["status"] == "error":
-            memory = out["ename"] == "MemoryError" or "allocate" in out["evalue"]
-            errors.append(Note("error_item", cell=number, kind=Note("memory") if memory else out["ename"]))  # fmt: skip
-        elif out["status"] == "timeout":
-            kernel.reap()
-            if not kernel.interrupt(out["msg_id"]):
-                result.notes.append(Note("cell_timeout_dead", cell=number))
-                return False
-            result.notes.append(Note("cell_timeout", cell=number))
-        elif out["status"] == "died":
-            result.notes.append(Note("exited", cell=number))
+def _run(kernel, result, wb, steps, limits, left, seed) -> None:
+    """The steps in turn: the student's cells, and each exercise's check where its check cell is.
+    A check reads the code of the cells run before it, as the workbook's check reads `In`."""
+    errors, ran, last, at = [], [], {}, len(result.notes)
+    judge = Judge(kernel, result, wb, limits, seed)
+    try:
+        for step in steps:
+            if step.kind == "check":
+                if left() <= 0:
+                    raise TimeoutError
+                last[step.number] = judge.check(step.number, step.args, _ipython(ran))
+                continue
+            if not _cell(kernel, result, step, limits, left, errors):
+                return
+            if step.source is not STAND_INS:
+                ran.append(step.source)
+    finally:
+        if errors:
+            result.notes.insert(at, Note("errors", cells=errors))
+        judge.finish(last, ran)
+
+
+def _cell(kernel, result, step, limits, left, errors) -> bool:
+    """One of the student's cells; False if the kernel did not survive it."""
+    out = kernel.run(step.source, max(0.0, min(limits.cell, left())))
+    number = step.number
+    if out["status"] == "error":
+        memory = out["ename"] == "MemoryError" or "allocate" in out["evalue"]
+        errors.append(Note("error_item", cell=number, kind=Note("memory") if memory else out["ename"]))  # fmt: skip
+    elif out["status"] == "timeout":
+        kernel.reap()
+        if not kernel.interrupt(out["msg_id"]):
+            result.notes.append(Note("cell_timeout_dead", cell=number))
             return False
-        if kernel.reap():
-            kernel.run(REAP_CELL, 5, history=False)
-            result.notes.append(Note("children", cell=number))
-    if errors:
-        result.notes.append(Note("errors", cells=errors))
+        result.notes.append(Note("cell_timeout", cell=number))
+    elif out["status"] == "died":
+        result.notes.append(Note("exited", cell=number))
+        return False
+    if kernel.reap():
+        kernel.run(REAP_CELL, 5, history=False)
+        result.notes.append(Note("children", cell=number))
     return True
 
 
-def _judge(kernel, result, wb, run, limits, left, seed) -> None:
-    """Every exercise: the visible check, then (if it passes) the hidden one, in the student's
-    language; a point only for both."""
-    if kernel.run(agent_cell(), max(1.0, min(30.0, left())), history=False)["status"] != "ok":
-        raise KernelGone("the agent could not start")
-    remote = Remote(kernel, _ipython([c for c in run if c is not STAND_INS]))
-    texts = messages.texts(result.edition if result.edition in messages.languages() else wb.language)  # fmt: skip
-    words = {lang: messages.texts(lang, "grader.messages") for lang in messages.languages()}
-    unattempted = []
-    for n in NUMBERS:
-        module, names = exercise(n), wb.calls.get(n, [])
-        if left() <= 0:
-            result.notes.append(Note("timed_out"))
-            break
+class Judge:
+    """The checks of one submission, in the student's language: each the visible check, then (if
+    it passes) the hidden one; an exercise's point is its last check's."""
+
+    def __init__(self, kernel, result, wb, limits, seed):
+        self.kernel, self.result, self.wb, self.limits, self.seed = kernel, result, wb, limits, seed
+        lang = result.edition if result.edition in messages.languages() else wb.language
+        self.texts = messages.texts(lang)
+        self.words = messages.texts(result.edition or "en", "grader.messages")
+
+    def check(self, n, args, cells):
+        """(visible feedback, hidden feedback or None) for exercise n, or a Note saying why it
+        was not graded."""
+        module, remote = exercise(n), Remote(self.kernel, cells)
+        session = lambda: core.Session(self.texts, remote, self.limits.check)  # noqa: E731
         try:
-            with core.using(core.Session(texts, remote, limits.check)):
-                answers = [remote.variable(a) for a in names]
-            feedback = core.run(check_function(module), core.Session(texts, remote, limits.check), answers)  # fmt: skip
+            with core.using(session()):
+                answers = [remote.variable(a) for a in args]
+            feedback = core.run(check_function(module), session(), answers)
             hidden = None
             if feedback.ok and hasattr(module, "hidden"):
-                rng = random.Random(f"{seed}:{n}")
-                hidden = core.run(module.hidden, core.Session(texts, remote, limits.check), [rng, *answers])  # fmt: skip
+                rng = random.Random(f"{self.seed}:{n}")
+                hidden = core.run(module.hidden, session(), [rng, *answers])
         except (KernelGone, ReplyError, core.TimeUp) as err:
-            result.messages[n] = [words[result.edition or "en"]["not_graded"]]
-            result.notes.append(
-                Note("unreadable" if isinstance(err, ReplyError) else "unanswered", n=n)
-            )
-            if kernel.gone:
-                break
-            continue
-        result.points[n] = int(feedback.ok is True and (hidden is None or hidden.ok is True))
-        result.messages[n] = [str(feedback)]
-        if hidden is not None and not hidden.ok:
-            text = words[result.edition or "en"]["hidden"].format(message=str(hidden))
-            result.messages[n].append(text)
-            result.notes.append(Note("hidden_failed", n=n))
-        if not feedback.ok and wb.starters.get(n) in {c.strip() for c in run}:
-            unattempted.append(n)
-    if unattempted:
-        result.notes.append(Note("not_attempted", exercises=[Note("exercise_n", n=n) for n in unattempted]))  # fmt: skip
+            if self.kernel.gone:
+                raise KernelGone("the kernel no longer answers") from None
+            return Note("unreadable" if isinstance(err, ReplyError) else "unanswered", n=n)
+        return feedback, hidden
+
+    def finish(self, last, ran) -> None:
+        result, words, unattempted = self.result, self.words, []
+        for n in NUMBERS:
+            found = last.get(n)
+            if found is None:
+                continue
+            if isinstance(found, Note):
+                result.messages[n] = [words["not_graded"]]
+                result.notes.append(found)
+                continue
+            feedback, hidden = found
+            result.points[n] = int(feedback.ok is True and (hidden is None or hidden.ok is True))
+            result.messages[n] = [str(feedback)]
+            if hidden is not None and not hidden.ok:
+                result.messages[n].append(words["hidden"].format(message=str(hidden)))
+                result.notes.append(Note("hidden_failed", n=n))
+            if not feedback.ok and self.wb.starters.get(n) in {c.strip() for c in ran}:
+                unattempted.append(n)
+        if unattempted:
+            result.notes.append(Note("not_attempted", exercises=[Note("exercise_n", n=n) for n in unattempted]))  # fmt: skip

@@ -207,13 +207,42 @@ def published() -> frozenset[str]:
 
 
 # ---------------------------------------------------------------- what the kernel runs
-def plan(
-    cells: list[Cell], wb: Workbook, stand_ins: str
-) -> tuple[list[str], list[int], list[Note]]:
-    """The code to run, each cell's number among the submission's code cells, and notes. The checks
-    cell is replaced by `stand_ins` (the judge runs the repository's checks, in its own process),
-    lone check calls are left out (the judge checks every exercise itself)."""
-    run, numbers, notes, replaced = [], [], [], False
+@dataclass
+class Step:
+    """One step of a submission's run: a code cell of the student's ('cell': its number among the
+    code cells, its source), or a check of exercise n ('check': the expressions its call passes,
+    as the student's check cell wrote them, or the workbook's names where it has none)."""
+
+    kind: str
+    number: int
+    source: str = ""
+    args: list[str] = field(default_factory=list)
+
+
+def _calls(source: str) -> list[tuple[int, list[str]]] | None:
+    """[(n, argument expressions)] for a cell of check calls only ('check_ex5(x, dy_dx)'), else None."""
+    lines = source.strip().splitlines()
+    if not lines or not all(CHECK_CALL.match(line) for line in lines):
+        return None
+    found = []
+    for line in lines:
+        try:
+            node = ast.parse(line.strip(), mode="eval").body
+        except SyntaxError:
+            return None
+        if not isinstance(node, ast.Call) or node.keywords or any(isinstance(a, ast.Starred) for a in node.args):  # fmt: skip
+            return None
+        args = [ast.get_source_segment(line.strip(), a) for a in node.args]
+        found.append((int(CHECK_CALL.match(line).group(1)), args))
+    return found
+
+
+def plan(cells: list[Cell], wb: Workbook, stand_ins: str) -> tuple[list[Step], list[Note]]:
+    """The steps of the run, and notes. Cells run in order, the checks cell replaced by
+    `stand_ins` (the judge runs the repository's checks, in its own process); each check cell of
+    the student's becomes the check of its exercise, right there, with the student's own call (as
+    in the workbook); an exercise whose check cell is gone is checked at the end."""
+    steps, notes, replaced = [], [], False
     code = [c for c in cells if c.kind == "code"]
     for number, cell in enumerate(code, 1):
         src = cell.source
@@ -221,11 +250,12 @@ def plan(
             if src.strip() not in wb.published:
                 notes.append(Note("checks_edited"))
             if not replaced:
-                run.append(stand_ins)
-                numbers.append(number)
+                steps.append(Step("cell", number, stand_ins))
                 replaced = True
             continue
-        if all(CHECK_CALL.match(line) for line in src.strip().splitlines() or ["x"]):
+        calls = _calls(src)
+        if calls is not None:
+            steps += [Step("check", n, args=args) for n, args in calls if n in wb.calls]
             continue
         if re.search(r"^\s*(def\s+check_ex\d+|check_ex\d+\s*=)", src, re.M):
             notes.append(Note("redefines", cell=number))
@@ -234,9 +264,11 @@ def plan(
         touched = [what for what, pattern in INTERNALS.items() if re.search(pattern, src)]
         if touched:
             notes.append(Note("internals", cell=number, what=touched))
-        run.append(src)
-        numbers.append(number)
+        steps.append(Step("cell", number, src))
     if not replaced:
-        run.insert(0, stand_ins)
-        numbers.insert(0, 0)
-    return run, numbers, list(dict.fromkeys(notes))
+        steps.insert(0, Step("cell", 0, stand_ins))
+    checked = {s.number for s in steps if s.kind == "check"}
+    steps += [
+        Step("check", n, args=list(wb.calls[n])) for n in sorted(wb.calls) if n not in checked
+    ]
+    return steps, list(dict.fromkeys(notes))

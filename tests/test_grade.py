@@ -62,11 +62,12 @@ class Loopback:
         return wire.parse(repr(reply))
 
 
-def judged(namespace, cells, n, lang, limit=10.0, seed=None, forge=None):
-    """The judge's verdict on exercise n (and its hidden variant, if a seed is given)."""
+def judged(namespace, cells, n, lang, limit=10.0, seed=None, forge=None, args=None):
+    """The judge's verdict on exercise n (and its hidden variant, if a seed is given), the check
+    called with `args` (the expressions of the student's check call; default: the workbook's)."""
     remote = wire.Remote(Loopback(namespace, forge), cells)
     texts = messages.texts(lang)
-    names = submission.Workbook.load(WORKBOOKS[lang], lang).calls[n]
+    names = args if args is not None else submission.Workbook.load(WORKBOOKS[lang], lang).calls[n]
     with core.using(core.Session(texts, remote, limit)):
         answers = [remote.variable(a) for a in names]
     feedback = core.run(check_function(exercise(n)), core.Session(texts, remote, limit), answers)
@@ -80,8 +81,7 @@ def _number(call: str) -> int:
     return int(re.match(r"check_ex(\d+)", call).group(1))
 
 
-WORKBOOK_CALLS = {f"check_ex{n}({', '.join(names)})" for n, names in submission.Workbook.load(WORKBOOKS["zh"], "zh").calls.items()}  # fmt: skip
-JUDGED = [c for c in CASES if c[2] in WORKBOOK_CALLS]  # the judge makes the workbook's calls only
+JUDGED = CASES  # the judge makes each row's own check call, as the grader makes the student's
 
 
 LANGS = messages.languages()
@@ -100,11 +100,12 @@ def test_the_judge_gives_the_workbooks_feedback(case, lang):
     workbook = eval(call, student)  # noqa: S307 - the workbook's own check call
     kernel: dict = {}  # what the student's kernel holds in the grader: their code, no checks
     run_code(WORKBOOK_PRELUDE + code, f"<kernel {name}>", kernel)
-    n = _number(call)
-    found = judged(kernel, ["", WORKBOOK_PRELUDE, code], n, lang, limit, seed=None)
+    ((n, args),) = submission._calls(call)
+    cells = ["", WORKBOOK_PRELUDE, code]
+    found = judged(kernel, cells, n, lang, limit, seed=None, args=args)
     assert str(found) == str(workbook) and found.ok is ok, f"{name}: {found} vs {workbook}"
     if ok and hasattr(exercise(n), "hidden"):
-        _, hidden = judged(kernel, ["", WORKBOOK_PRELUDE, code], n, lang, limit, seed=name)
+        _, hidden = judged(kernel, cells, n, lang, limit, seed=name, args=args)
         assert hidden.ok, f"{name}: hidden variant: {hidden}"
 
 
@@ -288,15 +289,27 @@ def test_each_editions_workbook_gives_every_exercise_its_call(books):
         assert not CJK.search("".join(wb.starters.values())) or lang == "zh"
 
 
-def test_the_checks_cell_is_replaced_and_check_calls_left_out(books):
+def test_each_check_cell_becomes_its_exercises_check_in_place(books):
+    """The checks cell is replaced by stand-ins; each check cell is its exercise's check, right
+    there, with the student's own call; an exercise without one is checked at the end."""
     for lang, wb in books.items():
         cells, _ = submission.read(WORKBOOKS[lang], Limits())
-        run, numbers, notes = submission.plan(cells, wb, judge.STAND_INS)
-        assert run.count(judge.STAND_INS) == 1 and not notes
-        assert not any(r.startswith("check_ex") or "_load_checks" in r for r in run)
+        steps, notes = submission.plan(cells, wb, judge.STAND_INS)
+        sources = [s.source for s in steps if s.kind == "cell"]
+        assert sources.count(judge.STAND_INS) == 1 and not notes
+        assert not any(r.startswith("check_ex") or "_load_checks" in r for r in sources)
+        checks = [(s.number, s.args) for s in steps if s.kind == "check"]
+        assert checks == [(n, wb.calls[n]) for n in NUMBERS]  # in the workbook's order
+        starter = next(i for i, s in enumerate(steps) if s.source == wb.starters[5])
+        assert steps[starter + 1] == submission.Step("check", 5, args=["x", "dy_dx"])
+    cells, _ = submission.read(WORKBOOKS["en"], Limits())
+    own = [submission.Cell("code", "check_ex5(x, x.grad)") if c.source.startswith("check_ex5") else c for c in cells if not c.source.startswith("check_ex9")]  # fmt: skip
+    steps, _ = submission.plan(own, books["en"], judge.STAND_INS)
+    assert submission.Step("check", 5, args=["x", "x.grad"]) in steps
+    assert steps[-1] == submission.Step("check", 9, args=["ex9_answer"])  # its cell is gone
     edited, _ = submission.read(FIXTURES / "tamper-edited-checks.ipynb", Limits())
-    run, numbers, notes = submission.plan(edited, books["zh"], judge.STAND_INS)
-    assert run.count(judge.STAND_INS) == 1 and Note("checks_edited") in notes
+    steps, notes = submission.plan(edited, books["zh"], judge.STAND_INS)
+    assert [s.source for s in steps].count(judge.STAND_INS) == 1 and Note("checks_edited") in notes
 
 
 def test_a_published_checks_cell_of_either_edition_is_not_an_edit(books):
@@ -317,7 +330,7 @@ def test_a_published_checks_cell_of_either_edition_is_not_an_edit(books):
         other = next(c.source for c in submission.read(WORKBOOKS["en" if lang == "zh" else "zh"], Limits())[0] if "checks" in c.tags)  # fmt: skip
         for checks in (other, before):
             swapped = [submission.Cell(c.kind, checks, c.tags) if "checks" in c.tags else c for c in cells]  # fmt: skip
-            assert not submission.plan(swapped, wb, judge.STAND_INS)[2], (
+            assert not submission.plan(swapped, wb, judge.STAND_INS)[1], (
                 f"{lang}: counted as edited"
             )
 
