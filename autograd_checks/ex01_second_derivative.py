@@ -33,11 +33,30 @@ def cases(x):
     return [(cube, 3 * x**2, 6 * x, "x**3"), (torch.sin, torch.cos(x), -torch.sin(x), "sin(x)")]
 
 
-def hidden_cases(x):
-    return [(torch.exp, torch.exp(x), torch.exp(x), "exp(x)"),
-            (fourth_power, 4 * x**3, 12 * x**2, "x**4"),
-            (torch.cos, -torch.sin(x), -torch.cos(x), "cos(x)"),
-            (square, 2 * x, 2 + 0 * x, "x**2")]  # fmt: skip
+def drawn(rng):
+    """A function drawn for this grading run, with its first and second derivatives:
+    f(t) = a·t³ + b·sin(c·t) + d·exp(e·t), its coefficients rounded to two decimals (so that no
+    answer can know them in advance, unlike a fixed list of functions in a public repository)."""
+    a, b, c, d, e = (round(rng.uniform(lo, hi), 2) for lo, hi in ((-2, 2), (0.5, 2), (0.5, 2), (-1, 1), (-0.8, 0.8)))  # fmt: skip
+    source = f"def drawn(t):\n    return {a} * t**3 + {b} * torch.sin({c} * t) + {d} * torch.exp({e} * t)\n"
+    scope = {"torch": torch}
+    exec(compile(source, "<drawn>", "exec"), scope)  # noqa: S102 - the check's own function
+    f = scope["drawn"]
+    f.__shipped_source__ = source  # how the grader sends it to the student's kernel
+    d1 = lambda x: 3 * a * x**2 + b * c * torch.cos(c * x) + d * e * torch.exp(e * x)  # noqa: E731
+    d2 = lambda x: 6 * a * x - b * c * c * torch.sin(c * x) + d * e * e * torch.exp(e * x)  # noqa: E731
+    return f, d1, d2, f"{a}·x³ + {b}·sin({c}x) + {d}·exp({e}x)"
+
+
+def hidden_cases(rng):
+    def cases(x):
+        found = [(fourth_power, 4 * x**3, 12 * x**2, "x**4"), (square, 2 * x, 2 + 0 * x, "x**2")]
+        for _ in range(2):
+            f, d1, d2, label = drawn(rng)
+            found.append((f, d1(x), d2(x), label))
+        return found
+
+    return cases
 
 
 def check_ex1(second_derivative):
@@ -46,11 +65,11 @@ def check_ex1(second_derivative):
 
 
 def hidden(rng, second_derivative):
-    """The same check on other functions, at four points in [-2.5, 2.5]."""
+    """The same check on other functions (two drawn for this run), at four points in [-2.5, 2.5]."""
     x = torch.tensor(
         sorted(round(rng.uniform(-2.5, 2.5), 2) for _ in range(4)), dtype=torch.float64
     )
-    return _check(second_derivative, x, hidden_cases)
+    return _check(second_derivative, x, hidden_cases(rng))
 
 
 def _check(second_derivative, x, make_cases):

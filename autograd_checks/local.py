@@ -16,7 +16,10 @@ class Local:
     def __init__(self, namespace):
         self.namespace = namespace
         history = namespace.get("In")
-        self.program = Program(history) if isinstance(history, (list, tuple)) else None
+        if isinstance(history, (list, tuple)):  # the checks cell itself is not the student's code
+            self.program = Program([c for c in history if not (isinstance(c, str) and "_load_checks(" in c)])  # fmt: skip
+        else:
+            self.program = None
 
     def call(self, fn, args, no_grad=False):
         return probes.call(fn, args, core.session().deadline, no_grad=no_grad)

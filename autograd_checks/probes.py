@@ -92,8 +92,18 @@ def trace_call(fn, x, deadline):
                 ops.append((getattr(func, "__name__", "?"), value, inputs))
             return out
 
-    with Record():
-        result = run_limited(fn, (x,), deadline)
+    backward = torch.autograd.backward
+
+    def recorded_backward(*args, **kwargs):  # y.backward() passes no torch function: seen here
+        ops.append(("backward", None, []))
+        return backward(*args, **kwargs)
+
+    torch.autograd.backward = recorded_backward
+    try:
+        with Record():
+            result = run_limited(fn, (x,), deadline)
+    finally:
+        torch.autograd.backward = backward
     return result, ops
 
 

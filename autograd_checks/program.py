@@ -11,6 +11,7 @@ runs the student's code in its own process). A name means its last top-level bin
 from __future__ import annotations
 
 import ast
+import bisect
 import builtins
 import math
 
@@ -96,16 +97,26 @@ def _literal_getattr(n):
     return None
 
 
-def _dynamic(n):
+def _dynamic(n, called_literally=frozenset()):
     """Whether the node builds at run time what it calls: eval, exec, __import__, globals(),
-    getattr or setattr with a name that is not a literal, a module's __dict__."""
+    getattr or setattr with a name that is not a literal (or passed around as a value), a
+    module's __dict__, a `global` statement (a function that rebinds a name when it is called)."""
     if isinstance(n, ast.Name) and n.id in DYNAMIC:
+        return True
+    if isinstance(n, ast.Name) and n.id in {"getattr", "setattr", "delattr"} and id(n) not in called_literally:  # fmt: skip
+        return True
+    if isinstance(n, (ast.Global, ast.Nonlocal)):
         return True
     if isinstance(n, ast.Attribute) and (n.attr in DYNAMIC or n.attr in {"__dict__", "__getattribute__"}):  # fmt: skip
         return True
     if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in {"getattr", "setattr", "delattr"}:  # fmt: skip
         return not (len(n.args) >= 2 and isinstance(n.args[1], ast.Constant))
     return False
+
+
+def _dynamic_tree(tree):
+    literal = frozenset(id(n.func) for n in ast.walk(tree) if _literal_getattr(n) is not None)
+    return any(_dynamic(n, literal) for n in ast.walk(tree))
 
 
 def _walk_making(tree):
@@ -152,6 +163,16 @@ def _bindings(tree):
             for a in n.names:
                 path = f"{n.module}.{a.name}" if n.module else a.name
                 found.append((line, a.asname or a.name, Binding("import", n, path=path)))
+        elif isinstance(n, (ast.For, ast.AsyncFor)):
+            for t in ast.walk(n.target):
+                if isinstance(t, ast.Name):
+                    found.append((line, t.id, Binding("assign", n, value=n.iter)))
+        elif isinstance(n, ast.withitem) and n.optional_vars is not None:
+            for t in ast.walk(n.optional_vars):
+                if isinstance(t, ast.Name):
+                    found.append((getattr(t, "lineno", 0), t.id, Binding("assign", n.optional_vars, value=n.context_expr)))  # fmt: skip
+        elif isinstance(n, ast.NamedExpr) and isinstance(n.target, ast.Name):
+            found.append((line, n.target.id, Binding("assign", n, value=n.value)))
         elif isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and n.value is not None:
             targets = n.targets if isinstance(n, ast.Assign) else [n.target]
             for target in targets:
@@ -163,7 +184,7 @@ def _bindings(tree):
                         if isinstance(t, ast.Name):
                             found.append((line, t.id, Binding("assign", n, value=v)))
         for _, _, b in found[before:]:
-            b.conditional = id(n) not in direct
+            b.conditional = id(n) not in direct or isinstance(n, (ast.For, ast.AsyncFor, ast.NamedExpr))  # fmt: skip
     return found
 
 
@@ -302,7 +323,7 @@ class Program:
         found = self.candidates(name) if name else []
         return [b.node for b in found if b.kind in ("def", "class", "assign")]
 
-    def family(self, name, root=None, depth=10):
+    def family(self, name, root=None, depth=10_000):
         """[(name, tree)]: the answer's code and that of the functions and classes it uses that the
         cells define, and theirs (to see the code of helpers, and of a callable object's class);
         root: the tree of the answer when the cells do not bind it (e.g. inspect.getsource in the
@@ -408,16 +429,19 @@ class Program:
     def dynamic(self, name, root=None):
         """Whether the answer's code, or what it uses, builds at run time what it calls (then no
         reading of its text can tell its method)."""
-        return any(_dynamic(n) for tree in self.reached(name, root) for n in ast.walk(tree))
+        return any(_dynamic_tree(tree) for tree in self.reached(name, root))
 
     def rewrites_cells(self):
-        """Whether some cell changes how IPython reads the cells after it (input or AST
-        transformers, magics of its own): their text is then not the code that ran."""
+        """Whether some cell makes the cells' text differ from the code that runs: it changes how
+        IPython reads them (input or AST transformers, magics of its own), or it builds code or
+        bindings at run time (exec, eval, getattr with a made-up name, globals(), `global`)."""
         for tree in self.cells:
             for n in ast.walk(tree) if tree else ():
                 word = n.attr if isinstance(n, ast.Attribute) else n.id if isinstance(n, ast.Name) else None  # fmt: skip
                 if word in REWRITING:
                     return True
+            if tree is not None and _dynamic_tree(tree):
+                return True
         return False
 
     def flow_dynamic(self, name):
@@ -426,7 +450,7 @@ class Program:
         if flow is None:
             return False
         values, functions, _ = flow
-        if any(_dynamic(n) for v in values for n in ast.walk(v)):
+        if any(_dynamic_tree(v) for v in values):
             return True
         return any(self.dynamic(fn) for fn in functions)
 
@@ -443,25 +467,30 @@ class Program:
         taking for each name its last assignment before it is used. Returns (the expressions on the
         way, the cells' own functions it uses, whether some name's origin is out of sight); None
         when the cells never assign name."""
-        found = []
+        by_name = {}  # name: [(position, value)], in the order of the cells and lines
         for i, tree in enumerate(self.cells):
-            if tree is not None:
-                found += [((i, line), n, v) for line, n, v in assignments(tree)]
-        if not any(n == name for _, n, _ in found):
+            for line, n, v in assignments(tree) if tree is not None else ():
+                by_name.setdefault(n, []).append(((i, line), v))
+        if name not in by_name:
             return None
-        assigned = {n for _, n, _ in found}
         todo, seen, values, functions, opaque = [(name, (math.inf, 0))], set(), [], [], False
         while todo:
             wanted, before = todo.pop()
-            earlier = [(pos, v) for pos, n, v in found if n == wanted and pos < before]
-            if earlier:
-                pos, value = earlier[-1]
-                if (wanted, pos) in seen:
+            if (wanted, before) in seen:
+                continue
+            seen.add((wanted, before))
+            found = by_name.get(wanted)
+            if found:
+                at = bisect.bisect_left([pos for pos, _ in found], before) - 1
+                if at < 0:
                     continue
-                seen.add((wanted, pos))
+                pos, value = found[at]
+                if (wanted, pos, "value") in seen:
+                    continue
+                seen.add((wanted, pos, "value"))
                 values.append(value)
                 todo += [(n.id, pos) for n in ast.walk(value) if isinstance(n, ast.Name)]
-            elif wanted not in assigned:
+            else:
                 b = self.binding(wanted)
                 if b is not None and b.kind == "def":
                     if wanted not in functions:

@@ -65,10 +65,11 @@ def encode(value, depth=0):
         return {**head, **_tensor(value)}
     if type(value).__module__ == "numpy" and hasattr(value, "dtype") and hasattr(value, "tolist"):
         return {**head, **_numpy(value)}
-    if depth < MAX_DEPTH and kind in (list, tuple, set, frozenset):
+    base = next((b for b in (list, tuple, set, frozenset, dict) if isinstance(value, b)), None)
+    if depth < MAX_DEPTH and base in (list, tuple, set, frozenset):  # a namedtuple is a tuple
         items = list(value)[:MAX_ITEMS]
-        return {**head, "t": kind.__name__, "items": [encode(v, depth + 1) for v in items]}
-    if depth < MAX_DEPTH and kind is dict:
+        return {**head, "t": base.__name__, "items": [encode(v, depth + 1) for v in items]}
+    if depth < MAX_DEPTH and base is dict:  # a defaultdict, an OrderedDict
         items = list(value.items())[:MAX_ITEMS]
         return {**head, "t": "dict", "items": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in items]}  # fmt: skip
     listed = hasattr(value, "__iter__") and hasattr(value, "__len__")  # an edge view is data

@@ -7,7 +7,6 @@ grading N copies of a correct submission against starting N sandboxed kernels (t
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import re
 import secrets
@@ -27,6 +26,7 @@ from .limits import Limits
 from .notes import Note
 from .sandbox import ISOLATION, Sandbox, mode
 from .submission import Workbook, display_name, workbooks
+from .submission import digest as submission_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,20 +74,19 @@ def grade_folder(folder: Path, out: Path, limits: Limits, workers: int, seed: st
         sandbox.close()
     if not quiet and files:
         print(file=sys.stderr)
-    _same_content(files, results)
-    gradebook.write(results, out)
+    try:
+        _same_content(files, results, limits)
+    finally:
+        gradebook.write(results, out)
     return results
 
 
-def _same_content(files: list[Path], results: list[Result]) -> None:
+def _same_content(files: list[Path], results: list[Result], limits: Limits | None = None) -> None:
     """A note on each submission whose bytes equal an earlier one's (a copy handed in twice)."""
     seen: dict[str, str] = {}
     for path, result in zip(files, results):
-        try:
-            if not path.is_file() or path.is_symlink():
-                continue
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
+        digest = submission_digest(path, limits or Limits())
+        if digest is None:
             continue
         if digest in seen:
             result.notes.append(Note("same_as", other=seen[digest]))
@@ -165,6 +164,6 @@ def main(argv: list[str] | None = None) -> int:
     how = mode()
     print(gradebook.summary(results, time.perf_counter() - start, args.workers, how, ISOLATION[how], seed))  # fmt: skip
     if skipped:
-        print(f"not graded (not .ipynb): {', '.join(skipped)}")
+        print(f"not graded (not .ipynb): {', '.join(gradebook.cell(n) for n in skipped)}")
     print(f"gradebook: {out / 'gradebook.csv'}\nfeedback:  {out / 'feedback'}/")
     return 0

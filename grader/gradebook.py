@@ -13,6 +13,7 @@ from autograd_checks import NUMBERS
 
 from .judge import Result
 from .notes import words
+from .submission import CONTROL
 
 COLUMNS = ["file", "edition", *(f"ex{n}" for n in NUMBERS), "total", "notes"]
 FORMULA = re.compile(r"^[=+\-@\t\r]")
@@ -22,6 +23,7 @@ def cell(text: str) -> str:
     """A CSV field a spreadsheet shows as text: no leading =, +, -, @ (formula injection), no lone
     surrogates."""
     text = str(text).encode("utf-8", "backslashreplace").decode("utf-8")
+    text = CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
     return "'" + text if FORMULA.match(text) else text
 
 
@@ -30,11 +32,16 @@ def _stem(name: str, taken: set[str]) -> str:
     read as more than a name replaced; unique within the class."""
     stem = name[:-6] if name.endswith(".ipynb") else name
     stem = re.sub(r"[^\w\-. ()\[\]]", "_", stem).strip(". ") or "submission"
-    found, k = stem[:120], 2
+    found, k = _cut(stem, 200), 2
     while found.lower() in taken:
-        found, k = f"{stem[:110]}-{k}", k + 1
+        found, k = f"{_cut(stem, 190)}-{k}", k + 1
     taken.add(found.lower())
     return found
+
+
+def _cut(text: str, size: int) -> str:
+    """The text's longest prefix of at most `size` bytes in UTF-8 (a file name's limit is 255)."""
+    return text.encode("utf-8")[:size].decode("utf-8", "ignore")
 
 
 def write(results: list[Result], out: Path) -> None:
@@ -50,8 +57,13 @@ def write(results: list[Result], out: Path) -> None:
     taken: set[str] = set()
     for r in results:  # in the student's language; both, if the file could not be read
         text = "\n\n".join(feedback(r, lang) for lang in ([r.edition] if r.edition else ["zh", "en"]))  # fmt: skip
-        path = folder / f"{_stem(r.file, taken)}.txt"
-        path.write_text(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n", encoding="utf-8")  # fmt: skip
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n"
+        for name in (f"{_stem(r.file, taken)}.txt", f"submission-{len(taken):03d}.txt"):
+            try:
+                (folder / name).write_text(text, encoding="utf-8")
+                break
+            except OSError:
+                continue
 
 
 def feedback(r: Result, lang: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import time
+import traceback
 from dataclasses import dataclass, field
 
 from autograd_checks import NUMBERS, check_function, core, exercise, messages
@@ -19,7 +20,7 @@ from .kernel import REAP_CELL, Kernel, agent_cell
 from .notes import Note
 from .sandbox import Sandbox
 from .submission import Workbook, display_name, edition, plan, read
-from .wire import KernelGone, Remote, ReplyError
+from .wire import KernelGone, Remote, RemoteError, ReplyError
 
 # Loaded before the student's code, so that the set-up cell's imports do not count against its time
 # limit (in a namespace of its own: nothing is imported for the student).
@@ -156,14 +157,22 @@ class Judge:
             if feedback.ok and hasattr(module, "hidden"):
                 rng = random.Random(f"{self.seed}:{n}")
                 hidden = core.run(module.hidden, session(), [rng, *answers])
+        except RemoteError as err:  # the student's own check call raised, as in their workbook
+            return Note("call_raised", n=n, error=type(err).__name__)
         except (KernelGone, ReplyError, core.TimeUp) as err:
             if self.kernel.gone:
                 raise KernelGone("the kernel no longer answers") from None
             return Note("unreadable" if isinstance(err, ReplyError) else "unanswered", n=n)
+        except Exception as err:  # noqa: BLE001 - the grader's failure costs this exercise only
+            traceback.print_exc()
+            return Note("grader_error", what=f"ex{n}, {type(err).__name__}")
         return feedback, hidden
 
     def finish(self, last, ran) -> None:
+        """Each exercise's last check; no points where the code reached into the kernel's internals:
+        the agent, the probes and every reply are then the student's to forge."""
         result, words, unattempted = self.result, self.words, []
+        voided = any(n.key == "internals" for n in result.notes)
         for n in NUMBERS:
             found = last.get(n)
             if found is None:
@@ -175,6 +184,9 @@ class Judge:
             feedback, hidden = found
             result.points[n] = int(feedback.ok is True and (hidden is None or hidden.ok is True))
             result.messages[n] = [str(feedback)]
+            if voided and result.points[n]:
+                result.points[n] = 0
+                result.messages[n].insert(0, words["voided"])
             if hidden is not None and not hidden.ok:
                 result.messages[n].append(words["hidden"].format(message=str(hidden)))
                 result.notes.append(Note("hidden_failed", n=n))
@@ -182,3 +194,5 @@ class Judge:
                 unattempted.append(n)
         if unattempted:
             result.notes.append(Note("not_attempted", exercises=[Note("exercise_n", n=n) for n in unattempted]))  # fmt: skip
+        if voided:
+            result.notes.append(Note("voided_note"))

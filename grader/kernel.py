@@ -28,6 +28,9 @@ from .wire import MAX_REPLY, KernelGone, ReplyError, parse
 _CONTEXT = zmq.Context()
 _CONTEXT.setsockopt(zmq.MAXMSGSIZE, MAX_REPLY + (1 << 20))  # a larger message drops its peer
 _CONTEXT.setsockopt(zmq.RCVHWM, 16)  # messages queued before more are dropped
+# Never reconnect: the sockets' files are in the kernel's folder, and a kernel that swapped one for
+# a link elsewhere must not get the grader to connect there; a dropped connection is a gone kernel.
+_CONTEXT.setsockopt(zmq.RECONNECT_IVL, -1)
 AGENT = "__grader_agent__"
 # The kernel waits for its killed children, or their zombies would hold the process limit.
 REAP_CELL = "exec('import os, time\\nfor _ in range(100):\\n    try:\\n        if os.waitpid(-1, os.WNOHANG)[0] == 0:\\n            time.sleep(0.01)\\n    except ChildProcessError:\\n        break', {})"
@@ -76,8 +79,23 @@ class Kernel:
         self.plain = sandbox.mode == "plain"
         self.client = BlockingKernelClient(connection_file=conn, context=_CONTEXT)
         self.client.load_connection_file()
-        self.client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         self.gone = False
+        self._connected = False
+        self._shell = Path(f"{self.client.ip}-{self.client.shell_port}")
+
+    def _connect(self, deadline: float) -> None:
+        """Connect to the kernel's shell socket once its file exists (the kernel has bound it,
+        before any student code runs): with reconnection off, the grader never follows the path
+        again, whatever the kernel later puts there."""
+        while not self._shell.exists():
+            if self.proc.poll() is not None:
+                self.gone = True
+                raise KernelGone("the kernel exited before it started")
+            if time.monotonic() > deadline:
+                raise TimeoutError
+            time.sleep(0.02)
+        self.client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        self._connected = True
 
     def _reply(self, msg_id: str | None, timeout: float) -> dict | None:
         """The next readable shell message answering msg_id (any, if None) within timeout."""
@@ -98,6 +116,7 @@ class Kernel:
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
+        self._connect(deadline)
         while time.monotonic() < deadline:
             msg_id = self.client.kernel_info()
             msg = self._reply(msg_id, min(1.0, deadline - time.monotonic()))
@@ -187,7 +206,8 @@ class Kernel:
         except psutil.Error:
             pass
         self.proc.wait()
-        self.client.stop_channels()
+        if self._connected:
+            self.client.stop_channels()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import hashlib
 import json
 import os
 import re
@@ -24,18 +25,19 @@ from .notes import Note
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u3400-\u9fff]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 CHECK_CALL = re.compile(r"^\s*check_ex(\d+)\(.*\)\s*$")
 # The title cell: '# 2.5.5 练习' and a link to the twin labelled '**English edition:**' in the Chinese
 # workbook; '# 2.5.5 Exercises' and '**中文版：**' in the English one (older workbooks: a bilingual
 # title, '# 2.5.5 练习 · Exercises', whose first half tells).
 TITLE = re.compile(r"^#\s+2\.5\.5\s+(?P<first>[^·\n]*)", re.M)
 TWIN_LINK = {"zh": "**English edition:**", "en": "**中文版：**"}
-INTERNALS = {  # what honest answers never need, and a forged pass would
+INTERNALS = {  # what honest answers never need, and a forged pass would: its points are not counted
     "ctypes": r"\bctypes\b", "sys._getframe": r"\b_getframe\b", "gc": r"\bgc\.(get_objects|get_referrers|get_referents)\b",
     "a finalizer (__del__)": r"def\s+__del__\b", "the kernel object": r"get_ipython\(\)\s*\.\s*kernel\b",
-    "sys.modules": r"\bsys\.modules\b", "a trace hook": r"\bset(trace|profile)\b",
+    "sys.modules": r"(?<!in )\bsys\.modules\b", "a trace hook": r"\bset(trace|profile)\b",
     "__torch_function__": r"__torch_function__", "builtins": r"\bbuiltins\s*\.\s*\w+\s*=",
-    "torch's functions": r"(?m)^\s*torch(\.\w+)+\s*=[^=]", "IPython's hooks": r"get_ipython\(\)\s*\.\s*(events|input_transformers|ast_transformers|set_hook)",
+    "torch's functions": r"(?m)^[ \t]*torch(\.\w+)+[ \t]*=[^=]", "IPython's hooks": r"get_ipython\(\)\s*\.\s*(events|input_transformers|ast_transformers|set_hook)",
 }  # fmt: skip
 
 
@@ -44,13 +46,14 @@ def display_name(path: Path) -> tuple[str, Note | None]:
     names are GBK) are read as GB18030 when they make sense so, else shown escaped."""
     raw = os.fsencode(path.name)
     try:
-        return raw.decode("utf-8"), None
+        name, note = raw.decode("utf-8"), None
     except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030"), Note("name_not_utf8", encoding="GB18030")
-    except UnicodeDecodeError:
-        return raw.decode("utf-8", "backslashreplace"), Note("name_not_utf8", encoding="UTF-8, escaped")  # fmt: skip
+        try:
+            name, note = raw.decode("gb18030"), Note("name_not_utf8", encoding="GB18030")
+        except UnicodeDecodeError:
+            name, note = raw.decode("utf-8", "backslashreplace"), Note("name_not_utf8", encoding="UTF-8, escaped")  # fmt: skip
+    # control characters (a terminal's escape sequences) are shown, never sent to a terminal
+    return CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), name), note
 
 
 @dataclass
@@ -67,6 +70,19 @@ def _text(value) -> str | None:
     if not isinstance(value, str):
         return None
     return value.encode("utf-8", "replace").decode("utf-8")
+
+
+def digest(path: Path, limits: Limits) -> str | None:
+    """The sha256 of a regular file no larger than the limit (what `read` would open), else None."""
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or not 0 < info.st_size <= limits.max_bytes:
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as f:
+            return hashlib.sha256(f.read(limits.max_bytes + 1)).hexdigest()
+    except Exception:  # noqa: BLE001 - a file that cannot be read has no copies
+        return None
 
 
 def read(path: Path, limits: Limits) -> tuple[list[Cell] | None, list[Note]]:
@@ -257,9 +273,9 @@ def plan(cells: list[Cell], wb: Workbook, stand_ins: str) -> tuple[list[Step], l
         if calls is not None:
             steps += [Step("check", n, args=args) for n, args in calls if n in wb.calls]
             continue
-        if re.search(r"^\s*(def\s+check_ex\d+|check_ex\d+\s*=)", src, re.M):
+        if re.search(r"^[ \t]*(def[ \t]+check_ex\d+|check_ex\d+[ \t]*=)", src, re.M):
             notes.append(Note("redefines", cell=number))
-        if re.search(r"(print|display|write)\s*\(.*✓", src):
+        if re.search(r"(print|display|write)[ \t]*\(.*✓", src):
             notes.append(Note("own_tick", cell=number))
         touched = [what for what, pattern in INTERNALS.items() if re.search(pattern, src)]
         if touched:

@@ -102,7 +102,17 @@ def _number(v):
 
 
 def decode(data, ref=None, depth=0):
-    """The object a reply's plain data describes (see grader/agent.py, `encode`)."""
+    """The object a reply's plain data describes (see grader/agent.py, `encode`); a ReplyError
+    for anything malformed."""
+    try:
+        return _decode(data, ref, depth)
+    except ReplyError:
+        raise
+    except (TypeError, ValueError, OverflowError, RecursionError, MemoryError, KeyError, IndexError) as err:  # fmt: skip
+        raise ReplyError(f"a malformed value ({type(err).__name__})") from None
+
+
+def _decode(data, ref=None, depth=0):
     if depth > MAX_DEPTH or not isinstance(data, dict):
         raise ReplyError("a malformed value")
     t = data.get("t")
@@ -121,13 +131,13 @@ def decode(data, ref=None, depth=0):
             raise ReplyError("a malformed string")
         return data["v"]
     if t in ("list", "tuple", "set", "frozenset"):
-        items = [decode(v, None, depth + 1) for v in _list(data.get("items"))]
+        items = [_decode(v, None, depth + 1) for v in _list(data.get("items"))]
         try:
             return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[t](items)
         except TypeError:  # an unhashable item in a set
             return Opaque(type_name, text, items, ref)
     if t == "dict":
-        pairs = [(decode(k, None, depth + 1), decode(v, None, depth + 1)) for k, v in (_pair(p) for p in _list(data.get("items")))]  # fmt: skip
+        pairs = [(_decode(k, None, depth + 1), _decode(v, None, depth + 1)) for k, v in (_pair(p) for p in _list(data.get("items")))]  # fmt: skip
         try:
             return dict(pairs)
         except TypeError:
@@ -140,7 +150,7 @@ def decode(data, ref=None, depth=0):
         return RemoteFunction(type_name, text, bool(data.get("is_function")), ref)
     if t == "object":
         items = data.get("items")
-        items = None if items is None else [decode(v, None, depth + 1) for v in _list(items)]
+        items = None if items is None else [_decode(v, None, depth + 1) for v in _list(items)]
         return Opaque(type_name, text, items, ref)
     raise ReplyError("a value of an unknown kind")
 
@@ -236,6 +246,8 @@ def argument(value):
         spec = {"data": t.reshape(-1).tolist(), "dtype": str(t.dtype), "shape": list(t.shape),
                 "requires_grad": bool(value.requires_grad)}  # fmt: skip
         return {"tensor": spec}
+    if isinstance(getattr(value, "__shipped_source__", None), str):  # a function drawn by a check
+        return {"name": value.__name__, "source": value.__shipped_source__}
     module = getattr(value, "__module__", "") or ""
     if callable(value) and module.split(".")[0] == "torch":
         return {"torch": value.__name__}
@@ -260,8 +272,10 @@ class Remote:
 
     def _ask(self, payload, whole=False):
         remaining = self._remaining()
+        if remaining is not None and remaining <= 0:
+            raise TimeUp  # the check's time is up: nothing more is asked
         payload["remaining"] = remaining
-        reply = self.kernel.request(payload, (remaining or 60.0) + SLACK)
+        reply = self.kernel.request(payload, (60.0 if remaining is None else remaining) + SLACK)
         if reply.get("timeout") is True:
             raise TimeUp
         if "agent_error" in reply:

@@ -462,4 +462,6 @@ def test_nothing_outside_a_submission_changed(graded):
     if how == "root":  # the snoops found nothing to read or write and had no network
         rows = {r[0]: r for r in csv.reader((out / "gradebook.csv").open())}
         assert rows["snoop-siblings-and-repo.ipynb"][COLUMN["ex6"]] == "0"
-        assert rows["snoop-ipc.ipynb"][COLUMN["ex9"]] == rows["snoop-world-writable.ipynb"][COLUMN["ex9"]] == "1"  # fmt: skip
+        for name in ("snoop-ipc", "snoop-world-writable"):  # ex9 is answered only if nothing was
+            (line,) = [x for x in (out / "feedback" / f"{name}.txt").read_text(encoding="utf-8").splitlines() if x.startswith("练习 9")]  # fmt: skip
+            assert "✓" in line, line

@@ -87,6 +87,8 @@ MESSAGES = {
     "ex4.correct": ("Correct! Your derivative formula agrees with autograd and with finite differences at the 5 points, and with autograd at the other points too.", "4297bf165757"),
     "ex4.cas": ("g_prime uses a computer algebra system (sympy) for the derivative: this exercise wants the derivative formula worked out by hand, to compare with autograd.", "34b20bfefc6f"),
     "ex4.complex_step": ("g_prime takes a complex-step derivative (e.g. the imaginary part of g(x + ih) divided by h): that is numerical differentiation, not a formula worked out by hand. Write out the formula for the derivative of g.", "4c996f1d3566"),
+    "ex4.modes_differ": ("g({value}) is {with_grad:.6g} while autograd records the graph, but {without:.6g} without (under torch.no_grad()): g must be one function of x, whatever autograd does.", "d9cd3382a332"),
+    "ex4.kinks": ("g is not differentiable or not continuous near {count} of the check points (autograd and the finite difference disagree there): a piecewise function has a few boundaries, and the check needs the other points to compare g_prime. Pick a function with fewer pieces.", "7eda3656d6e9"),
     # ---- exercise 5
     "ex5.not_autograd": ("dy_dx is close to cos(x) (at most {diff:.1e} away), but it is not the value autograd gives: autograd's x.grad differs from cos(x) by rounding error only (in the last digit). An error like this usually comes from a finite difference, a conversion such as sin(x + π/2), or a lower precision (float16). Backpropagate from y.sum() and read x.grad.", "54760d8ebc25"),
     "ex5.x_not_float": ("x should be a floating-point torch.Tensor; got {got}.", "90496fbbb884"),

@@ -39,10 +39,13 @@ MESSAGES = {
     "kernel_died": ("kernel exited early", "a6a7501dea37"),
     "unanswered": ("ex{n}: the kernel stopped answering", "d11b7458bf22"),
     "unreadable": ("ex{n}: the kernel's replies were not readable", "fbb004dc36aa"),
+    "call_raised": ("ex{n}: the check call itself raised {error}", "9431f4a7a09c"),
+    "voided": ("✗ not counted (see the notes):", "4dcb19d4d1cb"),
+    "voided_note": ("none of its checks is counted: grade it by hand", "c80fa4987868"),
     "not_attempted": ("not attempted: {exercises}", "fa882c56c4ec"),
     "exercise_n": ("ex{n}", "dad1b973377f"),
     "hidden_failed": ("ex{n}: ✓ in the workbook, fails a hidden test", "a0e08ccc73c6"),
-    "internals": ("code cell {cell} reaches into the kernel's internals ({what}): worth a look", "17d3c56f7600"),
+    "internals": ("code cell {cell} reaches into the kernel's internals ({what})", "ea86c1a3289a"),
     "grader_error": ("the grader failed on this file ({what}); not graded", "0779318e2a5d"),
 }
 # fmt: on

@@ -38,10 +38,13 @@ MESSAGES = {
     "kernel_died": ("内核提前退出，没有评分", "3ba026d20229"),
     "unanswered": ("练习 {n}：内核不再响应，没有评分", "aa8cc9509417"),
     "unreadable": ("练习 {n}：内核的回答读不懂（格式不对），没有评分", "b3dffa184b81"),
+    "call_raised": ("练习 {n}：检查单元里的调用本身出错（{error}），没有评分", "1c5288947778"),
+    "voided": ("✗ 不计分（见备注）：", "d9fb02662f5d"),
+    "voided_note": ("它的检查都不计分：请老师看过代码后再给分", "7d3c7b49f6af"),
     "not_attempted": ("没有作答：{exercises}", "fef6e73dc29b"),
     "exercise_n": ("练习 {n}", "4132feadf0bd"),
     "hidden_failed": ("练习 {n}：工作簿里是 ✓，但没有通过隐藏测试", "e583bd8c8fae"),
-    "internals": ("第 {cell} 个代码单元动了内核的内部（{what}）：请老师看一看", "ec91093f738d"),
+    "internals": ("第 {cell} 个代码单元动了内核的内部（{what}）", "e5d8596d10ad"),
     "grader_error": ("评分程序处理这个文件时出错（{what}），没有评分", "889149200d58"),
 }
 # fmt: on
