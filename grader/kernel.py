@@ -16,7 +16,6 @@ import secrets
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -69,7 +68,8 @@ class Kernel:
         from jupyter_client import BlockingKernelClient
         from jupyter_client.connect import write_connection_file
 
-        self.workdir = Path(tempfile.mkdtemp(prefix=f"s{slot}-", dir=sandbox.root))
+        self.sandbox = sandbox
+        self.workdir = sandbox.folder(slot)
         conn = str(self.workdir / "kernel.json")
         write_connection_file(conn, transport="ipc", ip=str(self.workdir / "ipc"),
                               key=secrets.token_hex(16).encode())  # fmt: skip
@@ -192,7 +192,6 @@ class Kernel:
         return found
 
     def close(self) -> None:
-        import shutil
 
         import psutil
 
@@ -208,7 +207,7 @@ class Kernel:
         self.proc.wait()
         if self._connected:
             self.client.stop_channels()
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        self.sandbox.release(self.workdir)
 
 
 def _alive(process) -> bool:

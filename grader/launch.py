@@ -48,9 +48,9 @@ def hide(paths: list[str], keep: list[str]) -> None:
 def main(spec: dict) -> None:
     if spec.get("hide"):
         hide(spec["hide"], spec["keep"])
-        home = spec["home"]  # a small tmpfs of its own: the student's disk is bounded
-        uid = spec.get("uid") or 0
-        mount("tmpfs", home, "tmpfs", MS_NOSUID | MS_NODEV, f"size={spec['disk']},mode=700,uid={uid},gid={uid}")  # fmt: skip
+        if spec.get("home_tmpfs", True):  # its folder is not a tmpfs already: its home at least is
+            uid = spec.get("uid") or 0
+            mount("tmpfs", spec["home"], "tmpfs", MS_NOSUID | MS_NODEV, f"size={spec['disk']},mode=700,uid={uid},gid={uid}")  # fmt: skip
     for name, value in spec["limits"].items():
         resource.setrlimit(LIMITS[name], (value, value))
     if spec.get("uid"):

@@ -93,6 +93,24 @@ class Sandbox:
         paths.discard(Path("/"))
         self.hidden = sorted(str(p) for p in paths if not any(q in p.parents for q in paths))
         self.uid_base = 2_000_000_000 + (os.getpid() % 100_000) * 1000
+        self.mounted: set[Path] = set()
+
+    def folder(self, slot: int) -> Path:
+        """A submission's own folder. As root, a tmpfs of the disk limit's size, mounted where
+        the grader sees it too (its kernel's sockets are there): whatever the kernel writes, in its
+        home or beside it, counts against that limit and goes when the folder is unmounted."""
+        workdir = Path(tempfile.mkdtemp(prefix=f"s{slot}-", dir=self.root))
+        if self.mode == "root":
+            size = self.limits.disk + (1 << 20)  # and room for the connection file and sockets
+            mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=700,nosuid,nodev", "tmpfs", str(workdir)], capture_output=True)  # fmt: skip
+            self.mounted.add(workdir) if mounted.returncode == 0 else None
+        return workdir
+
+    def release(self, workdir: Path) -> None:
+        if workdir in self.mounted:
+            subprocess.run(["umount", "-l", str(workdir)], capture_output=True)
+            self.mounted.discard(workdir)
+        shutil.rmtree(workdir, ignore_errors=True)
 
     def command(self, slot: int, workdir: Path, kernel: list[str]) -> tuple[list[str], dict]:
         home = workdir / "home"
@@ -123,9 +141,12 @@ class Sandbox:
         if self.mode != "plain":
             keep = [Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent]
             keep = [str(k.resolve()) for k in keep if any(Path(h) in [k, *k.resolve().parents] for h in self.hidden)]  # fmt: skip
-            spec.update(hide=self.hidden, keep=[*dict.fromkeys(keep), str(workdir)], disk=lim.disk)
+            spec.update(hide=self.hidden, keep=[*dict.fromkeys(keep), str(workdir)], disk=lim.disk,
+                        home_tmpfs=workdir not in self.mounted)  # fmt: skip
         launcher = [sys.executable, "-I", "-S", str(HERE / "launch.py"), json.dumps(spec)]
         return ([*_unshare(), *launcher] if self.mode != "plain" else launcher), env
 
     def close(self) -> None:
+        for workdir in list(self.mounted):
+            self.release(workdir)
         shutil.rmtree(self.root, ignore_errors=True)
