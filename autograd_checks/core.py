@@ -310,6 +310,51 @@ def call(name, fn, *args, no_grad=False):
         raise _failed(name, err) from None
 
 
+def _outcome(name, outcome):
+    """A probe's outcome as `call` gives it: the value, or the Stop (with the hint) or Timeout."""
+    if outcome[0] == "timeout":
+        return Timeout(timeout_message(name))
+    if outcome[0] == "error":
+        return _failed(name, outcome[1])
+    return outcome[1]
+
+
+def call_points(name, fn, values):
+    """probes.point at each value, in one go: for each, its outcomes (see `_outcome`)."""
+    _guard(name, fn)
+    try:
+        found = session().student.points(fn, values)
+    except TimeUp:
+        raise Timeout(timeout_message(name)) from None
+    return [[_outcome(name, o) for o in outcomes] for outcomes in found]
+
+
+def call_many(name, fn, args_list, no_grad=False):
+    """fn(*args) for each args, in one go: each outcome as `call` gives it (see `_outcome`)."""
+    _guard(name, fn)
+    try:
+        found = session().student.calls(fn, args_list, no_grad)
+    except TimeUp:
+        raise Timeout(timeout_message(name)) from None
+    return [_outcome(name, o) for o in found]
+
+
+class Later:
+    """Outcomes asked for in one go the first time one is needed (`fetch()` gives the list); an
+    outcome that is an error is raised when it is taken."""
+
+    def __init__(self, fetch):
+        self._fetch, self._found = fetch, None
+
+    def take(self, i):
+        if self._found is None:
+            self._found = self._fetch()
+        found = self._found[i]
+        if isinstance(found, Stop):
+            raise found
+        return found
+
+
 def call_traced(name, fn, x):
     """(fn(x), the torch operations it ran), as `call` calls it. See probes.trace_call."""
     _guard(name, fn)
@@ -326,15 +371,3 @@ def iterable(value):
     if isinstance(value, Remote):
         return getattr(value, "items", None) is not None
     return hasattr(value, "__iter__") and not isinstance(value, (str, bytes))
-
-
-def call_with_grad(name, fn, value):
-    """fn at a float64 scalar x = value that requires grad, as `call` calls it: (fn(x), dfn/dx by
-    autograd or None, the error autograd raised or None). See probes.grad_at."""
-    _guard(name, fn)
-    try:
-        return session().student.grad_at(fn, value)
-    except TimeUp:
-        raise Timeout(timeout_message(name)) from None
-    except Exception as err:  # noqa: BLE001
-        raise _failed(name, err) from None

@@ -13,11 +13,12 @@ import torch
 
 from .core import (
     Feedback,
+    Later,
     Stop,
     Timeout,
     absent,
-    call,
-    call_with_grad,
+    call_many,
+    call_points,
     close,
     compare,
     describe,
@@ -46,10 +47,18 @@ def hidden(rng, g, g_prime):
     return _check(g, g_prime, tuple(sorted(round(rng.uniform(-4, 4), 2) for _ in range(7))))
 
 
-def _autograd(g, value):
+def _autograd(g, value, stages):
     """g at value, its derivative by autograd, a finite difference, and whether g computes in
-    float64."""
-    y, auto, error = call_with_grad("g", g, value)
+    float64; stages: probes.point's outcomes there (grad_at, then g at value, value ± h)."""
+    stages = iter(stages)
+
+    def take():
+        found = next(stages, None)
+        if isinstance(found, Stop):
+            raise found
+        return found
+
+    y, auto, error = take()
     y = scalar(f"g({value})", y)
     if torch.isnan(y) or not y.requires_grad:
         auto = torch.zeros((), dtype=torch.float64)  # a constant branch: the derivative is 0
@@ -61,21 +70,18 @@ def _autograd(g, value):
     h = 1e-6 if y.dtype == torch.float64 else 1e-3
     # g's value without autograd must be its value with autograd: the differences below are taken
     # from the former, and the two must be one function
-    plain = scalar(f"g({value})", call("g", g, torch.tensor(value, dtype=torch.float64), no_grad=True))  # fmt: skip
+    plain = scalar(f"g({value})", take())
     if not (torch.isnan(y) and torch.isnan(plain)) and abs(plain.double().item() - y.double().item()) > 1e-9 * (1 + abs(y.double().item())):  # fmt: skip
         raise Stop(say("ex4.modes_differ", value=value, with_grad=y.item(), without=plain.item()))
-    up = call("g", g, torch.tensor(value + h, dtype=torch.float64), no_grad=True)
-    up = scalar(f"g({value})", up)
-    down = call("g", g, torch.tensor(value - h, dtype=torch.float64), no_grad=True)
-    down = scalar(f"g({value})", down)
+    up = scalar(f"g({value})", take())
+    down = scalar(f"g({value})", take())
     fd = (up.double() - down.double()) / (2 * h)
     return y, auto.double(), fd, y.dtype == torch.float64
 
 
-def _compare_prime(g_prime, value, auto, exact, announced):
-    """g_prime(value) against autograd; when g computes in float64, they must agree to float64
-    rounding."""
-    mine = call("g_prime", g_prime, torch.tensor(value, dtype=torch.float64))
+def _compare_prime(mine, value, auto, exact, announced):
+    """g_prime(value) (mine: what it returned) against autograd; when g computes in float64, they
+    must agree to float64 rounding."""
     if mine is None:
         return Feedback(False, say("ex4.returns_none"))
     got = scalar(f"g_prime({value})", mine)
@@ -123,8 +129,10 @@ def _check(g, g_prime, more_points):
     if follows_a_swap("g_prime", g_prime, (at,), lambda h: student.same(h, g)):
         return Feedback(False, say("ex4.swap"))
     depends = False
-    for value in POINTS:
-        y, auto, fd, exact = _autograd(g, value)
+    at_points = Later(lambda: call_points("g", g, POINTS))  # asked for in one go, when first needed
+    primes = Later(lambda: call_many("g_prime", g_prime, [(torch.tensor(v, dtype=torch.float64),) for v in POINTS]))  # fmt: skip
+    for i, value in enumerate(POINTS):
+        y, auto, fd, exact = _autograd(g, value, at_points.take(i))
         if torch.isnan(y):
             return Feedback(False, say("ex4.nan_value", value=value))
         depends = depends or (
@@ -137,15 +145,17 @@ def _check(g, g_prime, more_points):
             if not y.requires_grad:
                 return Feedback(False, say("ex4.cut_graph", value=value, fd=fd.item()))
             return Feedback(False, say("ex4.kink", value=value, auto=auto.item(), fd=fd.item()))
-        feedback = _compare_prime(g_prime, value, auto, exact, announced=True)
+        feedback = _compare_prime(primes.take(i), value, auto, exact, announced=True)
         if not feedback.ok:
             return feedback
     if not depends:
         return Feedback(False, say("ex4.constant"))
     defined, kinks = 0, 0
-    for value in more_points:
+    at_more = Later(lambda: call_points("g", g, more_points))
+    more_primes = Later(lambda: call_many("g_prime", g_prime, [(torch.tensor(v, dtype=torch.float64),) for v in more_points]))  # fmt: skip
+    for i, value in enumerate(more_points):
         try:
-            y, auto, fd, exact = _autograd(g, value)
+            y, auto, fd, exact = _autograd(g, value, at_more.take(i))
         except Timeout:
             raise
         except Stop:
@@ -159,7 +169,7 @@ def _check(g, g_prime, more_points):
             if kinks > max(3, defined // 3):  # a few boundaries, not one every half step
                 return Feedback(False, say("ex4.kinks", count=kinks))
             continue  # this point is near a boundary between pieces: skipped
-        feedback = _compare_prime(g_prime, value, auto, exact, announced=False)
+        feedback = _compare_prime(more_primes.take(i), value, auto, exact, announced=False)
         if not feedback.ok:
             return feedback
     return Feedback(True, say("ex4.correct"))

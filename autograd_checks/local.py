@@ -24,8 +24,11 @@ class Local:
     def call(self, fn, args, no_grad=False):
         return probes.call(fn, args, core.session().deadline, no_grad=no_grad)
 
-    def grad_at(self, fn, value):
-        return probes.grad_at(fn, value, core.session().deadline)
+    def points(self, fn, values):
+        return probes.points(fn, values, core.session().deadline)
+
+    def calls(self, fn, args_list, no_grad=False):
+        return probes.calls(fn, args_list, core.session().deadline, no_grad)
 
     def trace_call(self, fn, x):
         return probes.trace_call(fn, x, core.session().deadline)

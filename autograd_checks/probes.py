@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from .timer import run_limited
+from .timer import TimeUp, run_limited
 
 
 def call(fn, args, deadline, no_grad=False):
@@ -36,6 +36,48 @@ def grad_at(fn, value, deadline):
     except Exception as err:  # noqa: BLE001 - the check reports it
         return y, None, err
     return y, None if auto is None else auto.detach(), None
+
+
+def point(fn, value, deadline):
+    """What exercise 4 asks of g at one point, in one go: grad_at(value), then g under no_grad at
+    value, value + h and value - h (h = 1e-6 where g's result is float64 or a Python number, else
+    1e-3). A list of outcomes, ('value', result) or ('error', exception) or ('timeout',), that
+    stops at the first that is not a value."""
+    found = []
+    for stage in range(4):
+        try:
+            if stage == 0:
+                result = grad_at(fn, value, deadline)
+                y = result[0]
+                wide = isinstance(y, torch.Tensor) and y.dtype != torch.float64
+                h = 1e-3 if wide else 1e-6
+            else:
+                at = (value, value + h, value - h)[stage - 1]
+                result = call(fn, (torch.tensor(at, dtype=torch.float64),), deadline, no_grad=True)
+        except TimeUp:
+            return [*found, ("timeout",)]
+        except Exception as err:  # noqa: BLE001 - the check reports it
+            return [*found, ("error", err)]
+        found.append(("value", result))
+    return found
+
+
+def points(fn, values, deadline):
+    """`point` at each value, in order."""
+    return [point(fn, v, deadline) for v in values]
+
+
+def calls(fn, args_list, deadline, no_grad=False):
+    """fn(*args) for each args, in order: ('value', result), ('error', exception) or ('timeout',)."""
+    found = []
+    for args in args_list:
+        try:
+            found.append(("value", call(fn, args, deadline, no_grad)))
+        except TimeUp:
+            found.append(("timeout",))
+        except Exception as err:  # noqa: BLE001
+            found.append(("error", err))
+    return found
 
 
 def _grad(y, x):

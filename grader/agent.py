@@ -13,9 +13,10 @@ change any of it; whatever it makes the agent reply is parsed as data, an answer
 - same {a, b}: whether two names hold the same object.
 - call {fn, args, no_grad, remaining}: fn(*args) within the time left; `args` are specs: tensors,
   the checks' own functions (by source), plain values.
-- grad_at {fn, value, remaining}: (fn(x), dfn/dx by autograd, autograd's error) at x = value.
 - swap_call {fn, name, replacement, args, remaining}: fn(*args) with a global swapped (probes.py).
 - trace_call {fn, args, remaining}: fn(x) and the torch operations it ran (probes.trace_call).
+- points {fn, values, remaining}: exercise 4's four calls of g at each point (probes.points).
+- calls {fn, args_list, no_grad, remaining}: fn(*args) for each args (probes.calls).
 Replies: {"value": ...}, {"error": {type, message}}, {"timeout": true} or {"agent_error": text}.
 """
 
@@ -212,13 +213,33 @@ class Agent:
         except Exception as err:  # noqa: BLE001
             return {"error": error(err)}
 
-    def op_grad_at(self, request):
+    def _outcomes(self, outcomes, deadline, first_is_grad=False):
+        found = []
+        for outcome in outcomes:
+            if outcome[0] == "timeout":
+                found.append({"timeout": True})
+            elif outcome[0] == "error":
+                found.append({"error": error(outcome[1])})
+            elif first_is_grad and not found:  # grad_at's (y, dy/dx, autograd's error)
+                y, auto, err = outcome[1]
+                found.append({"value": [run_limited(encode, (y,), deadline), encode(auto), None if err is None else error(err)]})  # fmt: skip
+            else:
+                found.append({"value": run_limited(encode, (outcome[1],), deadline)})
+        return found
+
+    def op_points(self, request):
         fn, deadline = self._object(request["fn"]), self._deadline(request)
         try:
-            y, auto, err = probes.grad_at(fn, float(request["value"]), deadline)
-            found = [run_limited(encode, (y,), deadline), encode(auto), None if err is None else error(err)]  # fmt: skip
-            return {"value": found}
+            found = probes.points(fn, [float(v) for v in request["values"]], deadline)
+            return {"value": [self._outcomes(o, deadline, first_is_grad=True) for o in found]}
         except TimeUp:
             return {"timeout": True}
-        except Exception as err:  # noqa: BLE001
-            return {"error": error(err)}
+
+    def op_calls(self, request):
+        fn, deadline = self._object(request["fn"]), self._deadline(request)
+        args_list = [[self._arg(a) for a in args] for args in request["args_list"]]
+        try:
+            found = probes.calls(fn, args_list, deadline, request.get("no_grad", False))
+            return {"value": self._outcomes(found, deadline)}
+        except TimeUp:
+            return {"timeout": True}

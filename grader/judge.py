@@ -9,6 +9,7 @@ the student's code.
 
 from __future__ import annotations
 
+import functools
 import random
 import time
 import traceback
@@ -47,16 +48,17 @@ class Result:
 
 def _ipython(cells: list[str]) -> list[str]:
     """The cells as IPython runs them (magics become calls), as the workbook's `In` holds them."""
+    return [_transformed(cell) for cell in cells]
+
+
+@functools.lru_cache(maxsize=4096)
+def _transformed(cell: str) -> str:
     from IPython.core.inputtransformer2 import TransformerManager
 
-    manager = TransformerManager()
-    found = []
-    for cell in cells:
-        try:
-            found.append(manager.transform_cell(cell))
-        except Exception:  # noqa: BLE001 - a cell IPython cannot read: the judge reads it as is
-            found.append(cell)
-    return found
+    try:
+        return TransformerManager().transform_cell(cell)
+    except Exception:  # noqa: BLE001 - a cell IPython cannot read: the judge reads it as is
+        return cell
 
 
 def grade(path, slot: int, sandbox: Sandbox, books: dict[str, Workbook], seed: str) -> Result:

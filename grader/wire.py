@@ -325,12 +325,43 @@ class Remote:
         payload = {"op": "call", "fn": self._ref(fn), "args": [argument(a) for a in args], "no_grad": no_grad}  # fmt: skip
         return decode(self._ask(payload))
 
-    def grad_at(self, fn, value):
-        found = self._ask({"op": "grad_at", "fn": self._ref(fn), "value": float(value)})
-        if not isinstance(found, list) or len(found) != 3:
-            raise ReplyError("a malformed reply to grad_at")
-        y, auto = decode(found[0]), decode(found[1])
-        return y, auto, None if found[2] is None else remote_error(found[2])
+    @staticmethod
+    def _outcomes(found, first_is_grad=False):
+        """Outcomes as probes.py gives them, from the agent's reply (see Agent._outcomes)."""
+        if not isinstance(found, list) or len(found) > 10_000:
+            raise ReplyError("malformed outcomes")
+        outcomes = []
+        for i, item in enumerate(found):
+            if not isinstance(item, dict):
+                raise ReplyError("a malformed outcome")
+            if item.get("timeout") is True:
+                outcomes.append(("timeout",))
+            elif "error" in item:
+                outcomes.append(("error", remote_error(item["error"])))
+            elif first_is_grad and i == 0:
+                got = item.get("value")
+                if not isinstance(got, list) or len(got) != 3:
+                    raise ReplyError("a malformed outcome")
+                outcomes.append(("value", (decode(got[0]), decode(got[1]), None if got[2] is None else remote_error(got[2]))))  # fmt: skip
+            else:
+                outcomes.append(("value", decode(item.get("value"))))
+        return outcomes
+
+    def points(self, fn, values):
+        found = self._ask(
+            {"op": "points", "fn": self._ref(fn), "values": [float(v) for v in values]}
+        )
+        if not isinstance(found, list) or len(found) != len(values):
+            raise ReplyError("a malformed reply to points")
+        return [self._outcomes(o, first_is_grad=True)[:4] for o in found]
+
+    def calls(self, fn, args_list, no_grad=False):
+        payload = {"op": "calls", "fn": self._ref(fn), "no_grad": no_grad,
+                   "args_list": [[argument(a) for a in args] for args in args_list]}  # fmt: skip
+        found = self._outcomes(self._ask(payload))
+        if len(found) != len(args_list):
+            raise ReplyError("a malformed reply to calls")
+        return found
 
     def trace_call(self, fn, x):
         found = self._ask({"op": "trace_call", "fn": self._ref(fn), "args": [argument(x)]})

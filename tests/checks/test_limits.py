@@ -27,7 +27,7 @@ EX1_REMEDY = {
 SLOW = """
 import time
 def second_derivative(f, x):
-    time.sleep(0.5)
+    time.sleep(0.25)
     x = x.detach().requires_grad_(True)
     (g,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
     return torch.autograd.grad(g.sum(), x)[0]

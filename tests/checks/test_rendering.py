@@ -35,25 +35,28 @@ def test_a_hand_edit_of_a_committed_cell_is_caught(tmp_path, monkeypatch):
     assert checks.differences() == [copy]
 
 
-@pytest.mark.parametrize("lang", messages.languages())
-def test_the_cell_alone_defines_only_the_checks(lang, tmp_path):
-    """In a bare interpreter (-I: no repository on sys.path), from an empty folder, as on Colab."""
-    probe = (
-        "import math, torch\n"
-        + checks.render(lang)
-        + "\nnames = sorted(k for k in dir() if not k.startswith('_'))"
-        + "\nok = check_ex9({'A': 'reverse', 'B': 'forward', 'C': 'forward'}).ok"
-        + "\nprint(__import__('json').dumps([names, ok]))"
-    )
+def test_the_cell_alone_defines_only_the_checks(tmp_path):
+    """In a bare interpreter (-I: no repository on sys.path), from an empty folder, as on Colab:
+    each edition's cell, in a namespace of its own."""
+    probe = "import json, math, torch\nfound = {}\n"
+    for lang in messages.languages():
+        probe += (
+            f"ns = {{'math': math, 'torch': torch}}\nexec(compile({checks.render(lang)!r}, 'cell', 'exec'), ns)\n"
+            f"ok = ns['check_ex9']({{'A': 'reverse', 'B': 'forward', 'C': 'forward'}}).ok\n"
+            f"found[{lang!r}] = [sorted(k for k in ns if not k.startswith('_')), ok]\n"
+        )
+    probe += "print(json.dumps(found))"
+    script = tmp_path / "probe.py"
+    script.write_text(probe, encoding="utf-8")
     out = subprocess.run(
-        [sys.executable, "-I", "-c", probe],
+        [sys.executable, "-I", str(script)],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         check=True,
     )
-    names, ok = json.loads(out.stdout)
-    assert set(names) - {"math", "torch", "names", "ok"} == PUBLIC and ok is True
+    for lang, (names, ok) in json.loads(out.stdout).items():
+        assert set(names) - {"math", "torch"} == PUBLIC and ok is True, lang
 
 
 @pytest.mark.parametrize("lang", messages.languages())
