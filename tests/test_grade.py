@@ -1,8 +1,9 @@
 """The teacher's grader (grader/).
 
 Fast, in `make test`: the judge, through the agent and the wire but without a kernel (a loopback in
-this process), gives the workbook's own feedback on every row of the answer table in each language,
-and every correct row passes its hidden variant; a malformed or forged reply is at most a wrong
+this process), gives the workbook's own feedback on every row of the answer table (each row in one language, the
+languages taking turns, the workbook's feedback there held to the row as tests/checks/test_answers.py
+holds it in the others), and every correct row passes its hidden variant; a malformed or forged reply is at most a wrong
 answer, never a crash or a pass; every malformed file is a row with a note; names are safe in the
 CSV and as file names; editions are told apart; the README's limits are the code's.
 
@@ -25,6 +26,7 @@ import re
 import resource
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -34,8 +36,15 @@ from grader import cli, gradebook, judge, submission, wire
 from grader.agent import Agent
 from grader.limits import Limits
 from grader.notes import Note
-from tests.checks.answers import CASES, HANG_LIMIT_S, STARTER, WORKBOOK_PRELUDE
-from tests.checks.conftest import notebook, run_code
+from tests.checks.answers import (
+    HANG_LIMIT_S,
+    JUDGED,
+    LANGS,
+    STARTER,
+    WORKBOOK_PRELUDE,
+    assert_feedback,
+)
+from tests.checks.conftest import notebook, run_code, torch_func_warmed_up  # noqa: F401 - autouse
 from tools.editions import CJK
 from tools.nb import ROOT, WORKBOOKS
 
@@ -81,23 +90,23 @@ def _number(call: str) -> int:
     return int(re.match(r"check_ex(\d+)", call).group(1))
 
 
-JUDGED = CASES  # the judge makes each row's own check call, as the grader makes the student's
-
-
-LANGS = messages.languages()
-# Each row once, the languages taking turns (tests/checks/test_answers.py runs every row in each):
+# Each row once, the languages taking turns (tests/checks/test_answers.py checks it in the others):
 # the judge's code is the same for every language, and each language meets every exercise.
-ROWS = [(case, LANGS[i % len(LANGS)]) for i, case in enumerate(JUDGED)]
+ROWS = JUDGED
 
 
 @pytest.mark.parametrize("case, lang", ROWS, ids=[f"{c[0]}-{lang}" for c, lang in ROWS])
 def test_the_judge_gives_the_workbooks_feedback(case, lang):
+    """The workbook's feedback on the row is right (as tests/checks/test_answers.py requires in the
+    other languages), and the judge, making the row's own check call, gives the same."""
     name, code, call, ok, _ = case
     code = STARTER.get(name.split("-")[0], "") + code
     limit = HANG_LIMIT_S if "hangs" in name else 10.0
     student = notebook(lang, In=["", WORKBOOK_PRELUDE, code, call], CHECK_TIME_LIMIT=limit)
     run_code(WORKBOOK_PRELUDE + code, f"<student {name}>", student)
+    start = time.monotonic()
     workbook = eval(call, student)  # noqa: S307 - the workbook's own check call
+    assert_feedback(case, lang, workbook, time.monotonic() - start)
     kernel: dict = {}  # what the student's kernel holds in the grader: their code, no checks
     run_code(WORKBOOK_PRELUDE + code, f"<kernel {name}>", kernel)
     ((n, args),) = submission._calls(call)

@@ -63,8 +63,9 @@ def imports_of(path: Path) -> str:
 
 
 # What each pytest worker must import itself to run the tests in-process (the answer table and the
-# checks run the workbook's checks cell, which needs torch; nbval and nbformat read notebooks).
-WORKER_IMPORTS = "import pytest, xdist, nbval, nbformat, jupyter_client, IPython, torch, torch.func"
+# checks run the workbook's checks cell, which needs torch; nbval and nbformat read notebooks;
+# torch.func imports torch._dynamo at its first transform, which the answer table's rows make).
+WORKER_IMPORTS = "import pytest, xdist, nbval, nbformat, jupyter_client, IPython, torch, torch.func, torch._dynamo"
 
 
 def worker_imports() -> None:

@@ -1,15 +1,20 @@
 """The student-answer table: what a student might type into an answer cell, the check call below
 it, the verdict a good teacher would give, and a phrase the feedback must contain (for a wrong
 answer: the hint), as the Chinese checks say it; `EN` gives the English checks' phrase for each
-Chinese one. tests/checks/test_answers.py runs every row against the checks in each language, and
-tests/test_grade.py runs it through the grader's judge.
+Chinese one. Every row is checked in every language: tests/test_grade.py checks each row in one
+language (the languages taking turns, `JUDGED`) and compares the grader's judge with it there;
+tests/checks/test_answers.py checks it in the others (`LOCAL`). `assert_feedback` is what both
+require of the feedback.
 """
 
 from __future__ import annotations
 
+import signal
+
+from autograd_checks import messages
 from tools.editions import CJK
 
-HANG_LIMIT_S = 0.3  # CHECK_TIME_LIMIT for the rows whose student code never finishes
+HANG_LIMIT_S = 0.1  # CHECK_TIME_LIMIT for the rows whose student code never finishes
 
 # (id, student code, check call, accepted?, phrase the feedback must contain)
 # fmt: off
@@ -1704,3 +1709,24 @@ def f(a):
 
 _ = torch.manual_seed(0)
 """
+
+
+LANGS = messages.languages()
+# (row, language): each row once in the judge's test, the languages taking turns, so that each
+# language meets every exercise there; each row in every other language in tests/checks/.
+JUDGED = [(case, LANGS[i % len(LANGS)]) for i, case in enumerate(CASES)]
+LOCAL = [(case, lang) for case, judged in JUDGED for lang in LANGS if lang != judged]
+
+
+def assert_feedback(case, lang: str, feedback, seconds: float) -> None:
+    """What a row requires of the checks' feedback in the edition `lang`, given in `seconds`."""
+    name, _, _, ok, phrase = case
+    phrase = phrase_in(lang, phrase)
+    assert seconds < 10 * HANG_LIMIT_S + 2, f"{name}: the check took too long"
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0), f"{name}: an alarm was left armed"
+    assert feedback.ok is ok, f"{name}: expected {'accept' if ok else 'reject'}, got: {feedback}"
+    assert lang == "zh" or not CJK.search(feedback), (
+        f"{name}: Chinese in English feedback: {feedback}"
+    )
+    assert str(feedback).startswith("✓" if ok else "✗")
+    assert phrase in feedback, f"{name}: expected {phrase!r} in: {feedback}"

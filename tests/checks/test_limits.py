@@ -27,7 +27,7 @@ EX1_REMEDY = {
 SLOW = """
 import time
 def second_derivative(f, x):
-    time.sleep(0.25)
+    time.sleep(0.12)
     x = x.detach().requires_grad_(True)
     (g,) = torch.autograd.grad(f(x).sum(), x, create_graph=True)
     return torch.autograd.grad(g.sum(), x)[0]
@@ -74,12 +74,12 @@ def test_without_setitimer_the_check_runs_without_a_limit(monkeypatch):
         **{k: getattr(signal, k) for k in dir(signal) if k != "setitimer"}
     )
     monkeypatch.setattr(timer, "signal", no_timer)
-    namespace = checks(CHECK_TIME_LIMIT=0.1)
+    namespace = checks(CHECK_TIME_LIMIT=0.05)
     assert answer(namespace, SLOW, "check_ex1(second_derivative)").ok
 
 
 def test_outside_the_main_thread_the_check_runs_without_a_limit():
-    namespace = checks(CHECK_TIME_LIMIT=0.1)
+    namespace = checks(CHECK_TIME_LIMIT=0.05)
     namespace["In"] = ["", WORKBOOK_PRELUDE, SLOW]
     run_code(SLOW, "<student slow>", namespace)
     result = []
@@ -92,7 +92,7 @@ def test_outside_the_main_thread_the_check_runs_without_a_limit():
 
 
 def test_an_alarm_set_by_someone_else_is_left_alone():
-    namespace = checks(CHECK_TIME_LIMIT=0.1)
+    namespace = checks(CHECK_TIME_LIMIT=0.05)
     previous = signal.signal(signal.SIGALRM, lambda *_: None)
     signal.setitimer(signal.ITIMER_REAL, 60)
     try:
