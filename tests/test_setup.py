@@ -54,3 +54,9 @@ def test_every_lower_bound_is_the_oldest_stack():
     text = (ROOT / "requirements.txt").read_text(encoding="utf-8")
     bounds = re.findall(r"^([\w.\-]+)>=([^;\s]+)", text, re.M)
     assert bounds and {stacks.normalize(n): v for n, v in bounds} == stacks.pins("oldest")
+
+
+def test_every_path_a_stack_tests_exists():
+    """A stack's run names its tests by path: a moved file would leave it collecting nothing."""
+    missing = [path for path in stacks.FULL_TESTS if not (ROOT / path).exists()]
+    assert stacks.FULL_TESTS and not missing, missing

@@ -26,7 +26,8 @@ COLAB_PACKAGES = (
 ).split()
 # PyPI's torch is the CUDA build; its nvidia-*/triton dependencies are not on Colab's CPU runtime.
 NOT_ON_COLAB_CPU = re.compile(r"^(nvidia-|triton|cuda-)")
-FULL_TESTS = [f"tests/test_{t}.py" for t in ("stack", "checks", "student_answers", "explorers")]
+# The tests a full stack runs besides the notebooks: the checks against its torch, the explorers.
+FULL_TESTS = ["tests/test_stack.py", "tests/test_checks.py", "tests/checks", "tests/test_explorers.py"]
 
 
 def constraints(name: str) -> str:
