@@ -27,7 +27,12 @@ COLAB_PACKAGES = (
 # PyPI's torch is the CUDA build; its nvidia-*/triton dependencies are not on Colab's CPU runtime.
 NOT_ON_COLAB_CPU = re.compile(r"^(nvidia-|triton|cuda-)")
 # The tests a full stack runs besides the notebooks: the checks against its torch, the explorers.
-FULL_TESTS = ["tests/test_stack.py", "tests/test_checks.py", "tests/checks", "tests/test_explorers.py"]
+FULL_TESTS = [
+    "tests/test_stack.py",
+    "tests/test_checks.py",
+    "tests/checks",
+    "tests/test_explorers.py",
+]
 
 
 def constraints(name: str) -> str:
