@@ -3,6 +3,12 @@ both; one under tests/ would not). `--dist loadfile` keeps each notebook on one 
 
 from __future__ import annotations
 
+from tools import kernel_start
+
+
+def pytest_configure(config):
+    kernel_start.install()  # a kernel that dies while starting is started again (tools/kernel_start.py)
+
 
 def pytest_collectstart(collector):
     # Matplotlib SVG differs between runs and versions; the data behind each figure is checked

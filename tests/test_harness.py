@@ -51,3 +51,75 @@ def test_every_recorded_digit_is_compared(path):
                     )
                     checked += 1
     assert checked > 0, f"{nb.rel(path)} records no number at all in a compared output"
+
+
+def test_a_kernel_that_dies_while_starting_is_started_again():
+    from tools import kernel_start
+
+    tries = []
+
+    def start(startup_timeout, kernel_name, stderr, **kwargs):
+        tries.append(kernel_name)
+        if len(tries) < kernel_start.TRIES:
+            stderr.write("zmq.error.ZMQError: Address already in use\n")
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return "manager", "client"
+
+    with pytest.warns(kernel_start.KernelRestarted, match="Address already in use") as caught:
+        assert kernel_start.retrying(start)(kernel_name="python3", cwd=".") == ("manager", "client")
+    assert tries == ["python3"] * kernel_start.TRIES and len(caught) == kernel_start.TRIES - 1
+
+
+def test_a_kernel_that_never_starts_still_fails_with_its_stderr():
+    from tools import kernel_start
+
+    def start(startup_timeout, kernel_name, stderr, **kwargs):
+        stderr.write("No module named ipykernel_launcher\n")
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    with pytest.warns(kernel_start.KernelRestarted), pytest.raises(RuntimeError) as error:
+        kernel_start.retrying(start)(kernel_name="python3")
+    assert "3 tries" in str(error.value) and "No module named ipykernel_launcher" in str(
+        error.value
+    )
+
+
+def test_nbvals_kernel_start_is_the_retrying_one():
+    from nbval import kernel
+
+    assert getattr(kernel.start_new_kernel, "retrying", False)
+
+
+def test_nbval_runs_a_notebook_whose_first_kernel_died(pytester, monkeypatch):
+    """End to end: a kernelspec whose first kernel exits at once; nbval's run still passes."""
+    import json
+    import sys
+
+    import nbformat
+
+    spec = pytester.path / "kernels" / "flaky"
+    spec.mkdir(parents=True)
+    marker = pytester.path / "died-once"
+    launcher = spec / "launch.py"
+    launcher.write_text(
+        "import os, sys\n"
+        f"if not os.path.exists({str(marker)!r}):\n"
+        f"    open({str(marker)!r}, 'w').close()\n"
+        "    sys.exit('zmq.error.ZMQError: Address already in use')\n"
+        "os.execv(sys.executable, [sys.executable, '-m', 'ipykernel_launcher', '-f', sys.argv[1]])\n"
+    )
+    argv = [sys.executable, str(launcher), "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "flaky"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(pytester.path))
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("1 + 1", execution_count=1)]
+    notebook.cells[0].outputs = [
+        nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)
+    ]
+    nbformat.write(notebook, pytester.path / "tiny.ipynb")
+    (pytester.path / "conftest.py").write_text((nb.ROOT / "conftest.py").read_text())
+    args = "--nbval --nbval-kernel-name=flaky -p no:xdist -p no:cacheprovider -o addopts=".split()
+    result = pytester.runpytest_inprocess(*args, "-W", "default", "tiny.ipynb")
+    result.assert_outcomes(passed=1, warnings=1)
+    assert marker.exists()
+    result.stdout.fnmatch_lines(["*KernelRestarted*Address already in use*"])
