@@ -1,5 +1,5 @@
-"""A notebook's kernel that dies while starting is started again, once or twice, with what it wrote
-to stderr reported: on a busy machine a kernel can lose one of its ports (chosen free, then bound a
+"""A notebook's kernel that dies while starting (or does not answer within nbval's startup timeout)
+is started again, once or twice, with what it wrote to stderr reported: on a busy machine a kernel can lose one of its ports (chosen free, then bound a
 moment later) to another process, which has nothing to do with the notebook. A kernel that cannot
 start at all still fails, with its stderr in the error. The root conftest.py installs this for nbval."""
 
