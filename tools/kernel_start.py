@@ -1,7 +1,8 @@
 """A notebook's kernel that dies while starting (or does not answer within nbval's startup timeout)
-is started again, once or twice, with what it wrote to stderr reported: on a busy machine a kernel can lose one of its ports (chosen free, then bound a
-moment later) to another process, which has nothing to do with the notebook. A kernel that cannot
-start at all still fails, with its stderr in the error. The root conftest.py installs this for nbval."""
+is started again, once or twice, with what it wrote to stderr reported: on a busy machine a kernel can
+lose one of its ports (chosen free, then bound a moment later) to another process, which has nothing
+to do with the notebook. A kernel that cannot start at all still fails, with its stderr in the error.
+The root conftest.py installs this for nbval."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ def retrying(start):
             finally:
                 log.close()  # a started kernel writes to its own copy of the descriptor
 
+    start_new_kernel.retrying = True
     return start_new_kernel
 
 
@@ -50,4 +52,3 @@ def install() -> None:
         return
     if not getattr(kernel.start_new_kernel, "retrying", False):
         kernel.start_new_kernel = retrying(kernel.start_new_kernel)
-        kernel.start_new_kernel.retrying = True
